@@ -1,0 +1,171 @@
+"""What `wsdoctor check` does once its options are parsed: run, report, save, pick an exit code.
+
+Kept apart from cli.py so the click layer stays a thin parser, and so tests and
+the benchmarks can drive a whole run from Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .context import CheckContext, Settings
+from .model import Report, Status, Target
+from .registry import Registry, Selection
+from .report.build import build_report
+from .runner import Runner
+
+if TYPE_CHECKING:
+    from .progress import LiveProgress
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    url: str
+    api_key: str | None = None
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    quick: bool = False
+    settings: Settings = field(default_factory=Settings)
+    lab_faults: tuple[str, ...] | None = None  # None: no lab; () : a faithful lab
+    json_path: str | None = None
+    out_dir: str = "reports"
+    save: bool = True
+    fail_on: str = "fail"
+    verbose: bool = False
+    quiet: bool = False
+    command: str = ""
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    status = report.status
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    if status is Status.ERROR:
+        return EXIT_ERROR
+    if status is Status.FAIL or (status is Status.WARN and fail_on == "warn"):
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+@contextlib.asynccontextmanager
+async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings]]:
+    """The URL and settings to check: the user's, or an in-process lab's (`--lab`)."""
+    if options.lab_faults is None:
+        yield options.url, options.settings
+        return
+    from .lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
+
+    async with lab_target(options.lab_faults, options.settings) as (url, settings):
+        yield url, settings
+
+
+def timestamped_name(now: datetime) -> str:
+    return "wsdoctor-" + now.strftime("%Y%m%dT%H%M%SZ")
+
+
+class CheckSession:
+    """One `wsdoctor check`: owns the runner so an interrupt can still report what finished."""
+
+    def __init__(self, options: CheckOptions, registry: Registry) -> None:
+        self.options = options
+        self.selection: Selection = registry.select(options.only, options.skip, options.quick)
+        self.runner: Runner | None = None
+        self.ctx: CheckContext | None = None
+        self.started_at = datetime.now(UTC)
+        self._t0 = time.monotonic()
+
+    async def run(self, listener: Callable[..., None] | None = None) -> None:
+        async with target_for(self.options) as (url, settings):
+            self.ctx = CheckContext(Target.parse(url), settings, self.options.api_key)
+            checks = [entry.check for entry in self.selection.checks]
+            self.runner = Runner(checks, self.ctx, listener)
+            await self.runner.run()
+
+    def report(self, interrupted: bool = False) -> Report:
+        ctx = self.ctx or CheckContext(Target.parse(self.options.url), self.options.settings)
+        results = self.runner.ordered_results(interrupted) if self.runner else []
+        return build_report(
+            results,
+            ctx,
+            {entry.id: entry.check for entry in self.selection.checks},
+            started_at=self.started_at,
+            duration_ms=(time.monotonic() - self._t0) * 1000,
+            pulled_in=self.selection.pulled_in,
+            command=self.options.command,
+            interrupted=interrupted,
+        )
+
+
+def save_reports(report: Report, options: CheckOptions) -> list[str]:
+    """Write the requested files; with none requested, the default JSON under --out-dir."""
+    from .report.json import render_json
+
+    written: list[str] = []
+    if options.json_path and options.json_path != "-":
+        Path(options.json_path).write_text(render_json(report), "utf-8")
+        written.append(options.json_path)
+    if options.save and not options.json_path:
+        out_dir = Path(options.out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{timestamped_name(report.started_at)}.json"
+        path.write_text(render_json(report), "utf-8")
+        written.append(str(path))
+    return written
+
+
+def use_color(stream: object, environ: dict[str, str] | os._Environ[str]) -> bool:
+    isatty = getattr(stream, "isatty", lambda: False)
+    return bool(isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+
+
+def run_check(options: CheckOptions, registry: Registry) -> int:
+    from .progress import LiveProgress
+    from .report.json import render_json
+    from .report.terminal import footer, render_terminal
+
+    session = CheckSession(options, registry)
+    out = sys.stderr if options.json_path == "-" else sys.stdout
+    live = use_color(sys.stderr, os.environ) and not options.quiet
+    titles = {e.id: e.check.title for e in session.selection.checks}
+    progress = LiveProgress(sys.stderr, titles) if live else None
+    interrupted = False
+    try:
+        asyncio.run(_with_progress(session, progress))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if progress:
+            progress.close()
+    report = session.report(interrupted)
+    saved = save_reports(report, options)
+    if options.json_path == "-":
+        sys.stdout.write(render_json(report))
+    if options.quiet:
+        out.write(footer(report) + "\n")
+    else:
+        color = use_color(out, os.environ)
+        out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
+    out.flush()
+    return exit_code(report, options.fail_on)
+
+
+async def _with_progress(session: CheckSession, progress: LiveProgress | None) -> None:
+    if progress is None:
+        await session.run()
+        return
+    ticker = asyncio.create_task(progress.tick())
+    try:
+        await session.run(progress)
+    finally:
+        ticker.cancel()

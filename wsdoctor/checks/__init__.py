@@ -1,0 +1,1 @@
+"""Built-in checks, one module each, registered through the `wsdoctor.checks` entry points."""

@@ -1,0 +1,208 @@
+"""The command line: parse and validate, then hand over. Click only; heavy imports stay lazy.
+
+Every user mistake ends as one `wsdoctor: error: ...` line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from . import __version__
+from .context import DEFAULT_URL, REGION_HOSTS, Settings
+from .model import BadInput, Target
+from .validate import (
+    parse_dns_server,
+    parse_id_list,
+    parse_lab_faults,
+    validate_ca_file,
+    validate_json_path,
+    validate_out_dir,
+    validate_proxy,
+)
+
+if TYPE_CHECKING:
+    from .registry import Registry
+
+EXIT_USAGE, EXIT_ERROR = 2, 3
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise click.BadParameter(f"must be greater than 0, got {value:g}")
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="wsdoctor")
+def cli() -> None:
+    """Diagnose WebSocket connections to Deepgram's live speech-to-text API."""
+
+
+@cli.command()
+@click.option("--url", help="ws:// or wss:// URL to check.  [default: Deepgram /v1/listen]")
+@click.option("--region", type=click.Choice(sorted(REGION_HOSTS)), help="Deepgram region host.")
+@click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY).")
+@click.option("--only", metavar="ID,...", help="Run only these checks (and what they need).")
+@click.option("--skip", metavar="ID,...", help="Do not run these checks.")
+@click.option("--quick", is_flag=True, help="Skip checks tagged slow.")
+@click.option("--proxy", metavar="URL|none", help="Proxy to use, or 'none' to go direct.")
+@click.option("--dns-server", metavar="IP[:PORT]", help="Resolver to ask instead of the system's.")
+@click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust.")
+@click.option("--insecure", is_flag=True, help="Continue without TLS verification (reported).")
+@click.option(
+    "--timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    callback=_positive,
+    help="Overall deadline in seconds; wsdoctor never runs longer.",
+)
+@click.option(
+    "--idle-max",
+    type=float,
+    default=15.0,
+    show_default=True,
+    callback=_positive,
+    help="Longest an idle stream is watched, in seconds.",
+)
+@click.option(
+    "--lab",
+    "lab",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FAULT,...]",
+    help="Check an in-process Deepgram emulator instead, optionally with faults.",
+)
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the JSON report here.")
+@click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
+@click.option("--no-save", is_flag=True, help="Do not save reports by default.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    help="Exit 1 on failures only, or on warnings too.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+def check(
+    url: str | None,
+    region: str | None,
+    api_key: str | None,
+    only: str | None,
+    skip: str | None,
+    quick: bool,
+    proxy: str | None,
+    dns_server: str | None,
+    ca_file: str | None,
+    insecure: bool,
+    timeout: float,
+    idle_max: float,
+    lab: str | None,
+    json_path: str | None,
+    out_dir: str,
+    no_save: bool,
+    fail_on: str,
+    verbose: bool,
+    quiet: bool,
+) -> int:
+    """Diagnose the path to Deepgram (or --url)."""
+    from .app import CheckOptions, run_check
+
+    settings = Settings(
+        timeout_s=timeout,
+        idle_max_s=idle_max,
+        proxy=validate_proxy(proxy),
+        dns_server=parse_dns_server(dns_server),
+        ca_file=validate_ca_file(ca_file),
+        insecure=insecure,
+        environ=dict(os.environ),
+    )
+    options = CheckOptions(
+        url=_resolve_url(url, region),
+        api_key=api_key or None,
+        only=parse_id_list(only),
+        skip=parse_id_list(skip),
+        quick=quick,
+        settings=settings,
+        lab_faults=parse_lab_faults(lab),
+        json_path=validate_json_path(json_path),
+        out_dir=validate_out_dir(out_dir, needed=not no_save and not json_path),
+        save=not no_save,
+        fail_on=fail_on,
+        verbose=verbose,
+        quiet=quiet,
+        command=shlex.join(["wsdoctor", *sys.argv[1:]]),
+    )
+    return run_check(options, load_registry())
+
+
+def _resolve_url(url: str | None, region: str | None) -> str:
+    if url and region:
+        raise BadInput("--url and --region cannot be combined; put the region host in the URL")
+    if region:
+        url = DEFAULT_URL.replace("api.deepgram.com", REGION_HOSTS[region])
+    url = url or DEFAULT_URL
+    Target.parse(url)  # fail early, with one line, on a bad URL
+    return url
+
+
+def load_registry() -> Registry:
+    """Tests replace this to run the CLI over test-only checks."""
+    from .registry import Registry
+
+    return Registry.discover()
+
+
+@cli.command("list-checks")
+def list_checks() -> None:
+    """List checks, dependencies and plugins."""
+    registry = load_registry()
+    rows = [("ID", "TITLE", "DEPENDS ON", "TAGS", "FROM")]
+    for entry in registry:
+        check = entry.check
+        deps = ",".join(check.depends_on) or "-"
+        rows.append((check.id, check.title, deps, ",".join(check.tags) or "-", entry.source))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+def explain(text: tuple[str, ...]) -> None:
+    """Explain an error text or close code (e.g. 1006)."""
+    from .explain import explain as find_symptoms
+    from .explain import render_explanation
+
+    joined = " ".join(text)
+    click.echo(render_explanation(joined, find_symptoms(joined)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps every outcome to the documented exit codes."""
+    from .registry import RegistryError
+
+    try:
+        code = cli.main(args=argv, prog_name="wsdoctor", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("wsdoctor: interrupted", err=True)
+        code = 130
+    except click.ClickException as exc:
+        click.echo(f"wsdoctor: error: {exc.format_message()}", err=True)
+        code = EXIT_USAGE
+    except BadInput as exc:
+        click.echo(f"wsdoctor: error: {exc}", err=True)
+        code = EXIT_USAGE
+    except RegistryError as exc:
+        click.echo(f"wsdoctor: plugin error: {exc}", err=True)
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else 0)

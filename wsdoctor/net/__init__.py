@@ -1,0 +1,1 @@
+"""Network helpers that record what happened on the wire and give no verdicts."""

@@ -1,0 +1,59 @@
+"""Which proxy a client would use for a URL - decided as python-websockets decides it.
+
+Stdlib only, and driven by an explicit environment mapping, so the choice can be
+unit-tested and reproduced for the environment a report was made in.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..model import Target
+
+
+@dataclass(frozen=True)
+class ProxyChoice:
+    url: str | None  # None: connect directly
+    source: str  # e.g. "--proxy", "WSS_PROXY", "direct (NO_PROXY)", "direct"
+
+
+def environment_proxies(environ: Mapping[str, str]) -> dict[str, str]:
+    """Like urllib's getproxies_environment(), but over any mapping; lowercase names win."""
+    proxies: dict[str, str] = {}
+    for name, value in environ.items():
+        if value and name.upper().endswith("_PROXY") and name.isupper():
+            proxies[name[:-6].lower()] = value
+    for name, value in environ.items():
+        if value and name.endswith("_proxy") and name.islower():
+            proxies[name[:-6]] = value
+    return proxies
+
+
+def _variable(scheme: str, environ: Mapping[str, str]) -> str:
+    lower = f"{scheme}_proxy"
+    return lower if environ.get(lower) else lower.upper()
+
+
+def websockets_proxy(
+    target: Target, environ: Mapping[str, str], override: str | None = None
+) -> ProxyChoice:
+    """The proxy `websockets.asyncio.client.connect(proxy=True)` would pick (websockets >= 15)."""
+    if override == "none":
+        return ProxyChoice(None, "direct (--proxy none)")
+    if override:
+        return ProxyChoice(override, "--proxy")
+    proxies = environment_proxies(environ)
+    if proxies.get("no") and urllib.request.proxy_bypass_environment(
+        f"{target.host}:{target.port}", proxies
+    ):
+        return ProxyChoice(None, "direct (NO_PROXY)")
+    schemes = ["wss", "socks", "https"] if target.secure else ["ws", "socks", "https", "http"]
+    for scheme in schemes:
+        proxy = proxies.get(scheme)
+        if proxy is not None:
+            if scheme == "socks" and proxy.startswith("http://"):
+                proxy = "socks5h://" + proxy[len("http://") :]
+            return ProxyChoice(proxy, _variable(scheme, environ).upper())
+    return ProxyChoice(None, "direct")

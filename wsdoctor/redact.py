@@ -1,0 +1,105 @@
+"""Keeping secrets out of everything wsdoctor writes.
+
+Reports get attached to public tickets, so redaction is applied once, when a
+report is built, to every string in it - not left to each check to remember.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote, unquote, urlsplit
+
+# Shorter "secrets" would blank out ordinary words; real Deepgram keys are 40 characters.
+MIN_SECRET_LEN = 4
+MASK = "***"
+
+_SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "sec-websocket-protocol", "cookie")
+_HEADER_LINE = re.compile(
+    r"(?im)\b(" + "|".join(_SENSITIVE_HEADERS) + r")(\s*[:=]\s*)([^\r\n]+)",
+)
+_AUTH_SCHEME = re.compile(r"(?i)\b(token|bearer|basic)(\s+|,\s*)([A-Za-z0-9._~+/=-]{8,})")
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@\s:]+)(?::([^/@\s]*))?@")
+_QUERY_SECRET = re.compile(r"(?i)([?&](?:token|key|api_key|access_token)=)([^&#\s]+)")
+
+
+def describe_key(key: str) -> str:
+    """The most a report may say about a key: its length, and its tail if that leaks little."""
+    if len(key) >= 16:
+        return f"<key: {len(key)} chars, ends {key[-4:]}>"
+    return f"<key: {len(key)} chars>"
+
+
+class Redactor:
+    """Replaces known secrets and anything shaped like a credential."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._literals: dict[str, str] = {}
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str | None, label: str | None = None) -> None:
+        if not secret or len(secret) < MIN_SECRET_LEN:
+            return
+        mask = label or describe_key(secret)
+        for form in _encoded_forms(secret):
+            self._literals.setdefault(form, mask)
+
+    def add_url_credentials(self, url: str | None) -> None:
+        """Remember the password of a proxy URL so it is masked wherever it turns up."""
+        if not url:
+            return
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            return
+        if password:
+            self.add(unquote(password), MASK)
+
+    def text(self, value: str) -> str:
+        # Longest first, so a secret's base64 form is not half-replaced by a shorter one.
+        for secret in sorted(self._literals, key=len, reverse=True):
+            if secret in value:
+                value = value.replace(secret, self._literals[secret])
+        value = _HEADER_LINE.sub(_mask_header_line, value)
+        value = _AUTH_SCHEME.sub(lambda m: f"{m[1]}{m[2]}{MASK}", value)
+        value = _URL_USERINFO.sub(_mask_userinfo, value)
+        return _QUERY_SECRET.sub(lambda m: f"{m[1]}{MASK}", value)
+
+    def value(self, value: object) -> object:
+        """Redact any JSON-like value: strings, and the strings inside dicts and lists."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {str(k): self._field(str(k), v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(v) for v in value]
+        return value
+
+    def _field(self, name: str, value: object) -> object:
+        if name.lower() in _SENSITIVE_HEADERS and isinstance(value, str) and value:
+            return MASK
+        return self.value(value)
+
+
+def _encoded_forms(secret: str) -> set[str]:
+    raw = secret.encode()
+    return {
+        secret,
+        quote(secret, safe=""),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode(),
+        base64.b64encode(raw).decode().rstrip("="),
+    }
+
+
+def _mask_header_line(match: re.Match[str]) -> str:
+    return f"{match[1]}{match[2]}{MASK}"
+
+
+def _mask_userinfo(match: re.Match[str]) -> str:
+    scheme, user, password = match[1], match[2], match[3]
+    if password is None:
+        return f"{scheme}{user}@"
+    return f"{scheme}{user}:{MASK}@"

@@ -1,0 +1,96 @@
+"""Turning raw check results into a Report: remediation attached, root causes found, secrets gone.
+
+This is the only place results are redacted, so every renderer - and every
+future one - gets a report that is already safe to attach to a public ticket.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from importlib import metadata
+
+from .. import __version__, causes
+from ..context import CheckContext
+from ..model import CheckEntry, CheckResult, Report
+from ..plugin import CheckPlugin
+from ..redact import Redactor
+from ..runner import root_causes
+
+ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
+PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
+    packages = {}
+    for name in ENV_PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    proxy_env = {
+        name: environ[name]
+        for upper in PROXY_VARIABLES
+        for name in (upper, upper.lower())
+        if environ.get(name)
+    }
+    return {
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "platform": platform.platform(),
+        "packages": packages,
+        "proxy_env": proxy_env,
+    }
+
+
+def redact_result(result: CheckResult, redactor: Redactor) -> CheckResult:
+    return replace(
+        result,
+        summary=redactor.text(result.summary),
+        evidence=redactor.value(dict(result.evidence)),  # type: ignore[arg-type]
+    )
+
+
+def _entry(result: CheckResult, check: CheckPlugin | None, pulled_in: bool) -> CheckEntry:
+    return CheckEntry(
+        result=result,
+        title=check.title if check else result.check_id,
+        depends_on=tuple(check.depends_on) if check else (),
+        tags=tuple(check.tags) if check else (),
+        remediation=causes.lookup(result.cause),
+        pulled_in=pulled_in,
+    )
+
+
+def build_report(
+    results: Iterable[CheckResult],
+    ctx: CheckContext,
+    checks: Mapping[str, CheckPlugin],
+    *,
+    started_at: datetime,
+    duration_ms: float,
+    pulled_in: Iterable[str] = (),
+    command: str = "",
+    interrupted: bool = False,
+) -> Report:
+    """`checks` maps check id -> the plugin that produced it, for titles and dependencies."""
+    redactor = ctx.redactor
+    results = [redact_result(r, redactor) for r in results]
+    pulled = set(pulled_in)
+    entries = tuple(_entry(r, checks.get(r.check_id), r.check_id in pulled) for r in results)
+    depends = {e.id: e.depends_on for e in entries}
+    return Report(
+        tool_version=__version__,
+        target=ctx.target,
+        display_url=redactor.text(ctx.target.url),
+        started_at=started_at,
+        duration_ms=round(duration_ms, 1),
+        environment=redactor.value(environment_snapshot(ctx.settings.environ)),  # type: ignore[arg-type]
+        checks=entries,
+        root_causes=tuple(root_causes(results, depends)),
+        command=redactor.text(command),
+        interrupted=interrupted,
+    )

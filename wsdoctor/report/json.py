@@ -1,0 +1,66 @@
+"""The JSON report (schema_version 1): the contract CI scripts and support tools read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import CheckEntry, Remediation, Report
+
+SCHEMA_VERSION = 1
+
+
+def _remediation(rem: Remediation | None) -> dict[str, Any] | None:
+    if rem is None:
+        return None
+    return {
+        "title": rem.title,
+        "meaning": rem.meaning,
+        "steps": list(rem.steps),
+        "seed_section": rem.seed_section,
+        "links": list(rem.links),
+    }
+
+
+def _check(entry: CheckEntry) -> dict[str, Any]:
+    result = entry.result
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "status": result.status.value,
+        "summary": result.summary,
+        "cause": result.cause,
+        "depends_on": list(entry.depends_on),
+        "tags": list(entry.tags),
+        "pulled_in": entry.pulled_in,
+        "duration_ms": result.duration_ms,
+        "measurements": dict(result.measurements),
+        "evidence": dict(result.evidence),
+        "remediation": _remediation(entry.remediation),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    target = report.target
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "wsdoctor", "version": report.tool_version},
+        "target": {
+            "url": report.display_url,
+            "host": target.host,
+            "port": target.port,
+            "scheme": target.scheme,
+        },
+        "started_at": report.started_at.isoformat().replace("+00:00", "Z"),
+        "duration_ms": report.duration_ms,
+        "command": report.command,
+        "interrupted": report.interrupted,
+        "environment": report.environment,
+        "summary": {"status": report.status.value, "counts": report.counts},
+        "root_causes": list(report.root_causes),
+        "checks": [_check(entry) for entry in report.checks],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,134 @@
+"""The terminal report, in the spirit of `flutter doctor`: a line per check, root causes first."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from ..causes import SUPPORT_ADVICE
+from ..model import CheckEntry, Report, Status
+
+GLYPHS = {
+    Status.PASS: ("✓", "32"),
+    Status.WARN: ("!", "33"),
+    Status.FAIL: ("✗", "31"),
+    Status.SKIP: ("-", "2"),
+    Status.ERROR: ("E", "35"),
+}
+WIDTH = 100
+
+
+def paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def glyph(status: Status, color: bool) -> str:
+    mark, code = GLYPHS[status]
+    return paint(f"[{mark}]", code, color)
+
+
+def format_duration(ms: float, status: Status) -> str:
+    if status is Status.SKIP and ms == 0:
+        return "-"
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def _root_cause_block(entry: CheckEntry, color: bool) -> list[str]:
+    rem = entry.remediation
+    title = rem.title if rem else entry.result.summary
+    cause = entry.result.cause or entry.id
+    lines = [f" {glyph(entry.status, color)} {paint(title, '1', color)}  ({cause})"]
+    lines += _wrap(entry.result.summary, "     ") if rem else []
+    if rem is None:
+        return lines
+    lines += _wrap(rem.meaning, "     ")
+    lines.append(f"     What to do (article section: {rem.seed_section}):")
+    for number, step in enumerate(rem.steps, 1):
+        lines += textwrap.wrap(
+            step, WIDTH, initial_indent=f"       {number}. ", subsequent_indent="          "
+        )
+    lines += [f"     Docs: {link}" for link in rem.links]
+    return lines
+
+
+def _details(entry: CheckEntry) -> list[str]:
+    result = entry.result
+    lines = [f"        {k} = {v}" for k, v in result.measurements.items()]
+    for key, value in result.evidence.items():
+        text = str(value)
+        if "\n" in text:
+            lines.append(f"        {key}:")
+            lines += [f"          {line}" for line in text.rstrip().splitlines()]
+        else:
+            lines.append(f"        {key}: {text}")
+    return lines
+
+
+def _check_line(entry: CheckEntry, id_width: int, color: bool, verbose: bool) -> list[str]:
+    duration = format_duration(entry.result.duration_ms, entry.status)
+    suffix = " (needed by --only)" if entry.pulled_in else ""
+    line = f" {glyph(entry.status, color)} {entry.id:<{id_width}} {duration:>8}  "
+    lines = [line + entry.result.summary + suffix]
+    return lines + (_details(entry) if verbose else [])
+
+
+def request_ids(report: Report) -> list[str]:
+    """Every dg-request-id the checks saw: the first thing Deepgram support asks for."""
+    found: list[str] = []
+    for entry in report.checks:
+        value = entry.result.evidence.get("dg_request_id")
+        if isinstance(value, str) and value and value not in found:
+            found.append(value)
+    return found
+
+
+def footer(report: Report) -> str:
+    counts = report.counts
+    problems = counts["fail"] + counts["error"]
+    roots = len(report.root_causes)
+    parts = []
+    if problems:
+        plural = "s" if problems != 1 else ""
+        root_plural = "s" if roots != 1 else ""
+        parts.append(f"{problems} problem{plural} found ({roots} root cause{root_plural})")
+    else:
+        parts.append("No problems found")
+    if counts["warn"]:
+        parts.append(f"{counts['warn']} warning{'s' if counts['warn'] != 1 else ''}")
+    if counts["skip"]:
+        parts.append(f"{counts['skip']} skipped")
+    text = ", ".join(parts) + f" in {report.duration_ms / 1000:.1f} s"
+    return text + (" (interrupted)" if report.interrupted else "") + "."
+
+
+def render_terminal(
+    report: Report,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    saved: Iterable[str] = (),
+) -> str:
+    lines = [f"wsdoctor {report.tool_version} · {report.display_url}", ""]
+    roots = report.root_entries
+    if roots:
+        lines.append(paint("Root causes" if len(roots) > 1 else "Root cause", "1", color))
+        for entry in roots:
+            lines += [*_root_cause_block(entry, color), ""]
+    lines.append(paint("Checks", "1", color))
+    id_width = max((len(e.id) for e in report.checks), default=4)
+    for entry in report.checks:
+        lines += _check_line(entry, id_width, color, verbose)
+    lines.append("")
+    ids = request_ids(report)
+    if ids:
+        lines.append(f"dg-request-id: {', '.join(ids)}")
+    status = report.status
+    lines.append(f"{glyph(status, color)} {footer(report)}")
+    if status in (Status.FAIL, Status.ERROR):
+        lines += _wrap(SUPPORT_ADVICE, "    ")
+    lines += [f"Report saved: {path}" for path in saved]
+    return "\n".join(lines) + "\n"

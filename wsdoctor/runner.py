@@ -1,0 +1,167 @@
+"""Running checks: concurrency, dependency gating, deadlines, and outcome classification.
+
+Each check starts the moment its dependencies finish, so a run takes as long
+as its critical path. Every way a check can end - result, deadline, expected
+network exception, bug, cancellation - becomes a CheckResult here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from .context import CheckContext
+from .failures import classify_exception
+from .model import CheckResult, Status
+from .plugin import CheckFailed, CheckPlugin, check_deadline, declared_causes
+
+# Listeners learn of progress as ("start" | "finish", check_id, result-or-None).
+Listener = Callable[[str, str, CheckResult | None], None]
+
+
+class Runner:
+    """One run over a selection of checks; keeps partial results if interrupted."""
+
+    def __init__(
+        self,
+        checks: Iterable[CheckPlugin],
+        ctx: CheckContext,
+        listener: Listener | None = None,
+    ) -> None:
+        self.checks = list(checks)
+        self.ctx = ctx
+        self.listener = listener or (lambda *_: None)
+        self.results: dict[str, CheckResult] = {}
+        self._blocked: set[str] = set()
+        self._done: dict[str, asyncio.Event] = {}
+        self._deadline = 0.0
+
+    async def run(self) -> list[CheckResult]:
+        self._deadline = time.monotonic() + self.ctx.settings.timeout_s
+        self._done = {c.id: asyncio.Event() for c in self.checks}
+        tasks = [asyncio.create_task(self._run_one(c), name=f"check:{c.id}") for c in self.checks]
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:
+                task.cancel()
+        return self.ordered_results()
+
+    def ordered_results(self, interrupted: bool = False) -> list[CheckResult]:
+        """Results in selection order; checks that never finished are reported as skipped."""
+        reason = "interrupted before it finished" if interrupted else "did not run"
+        return [
+            self.results.get(c.id) or CheckResult(c.id, Status.SKIP, reason) for c in self.checks
+        ]
+
+    async def _run_one(self, check: CheckPlugin) -> None:
+        deps = [d for d in check.depends_on if d in self._done]
+        for dep in deps:
+            await self._done[dep].wait()
+        blocker = next((d for d in deps if self._blocks(d)), None)
+        if blocker is not None:
+            self._blocked.add(check.id)
+            self._finish(CheckResult(check.id, Status.SKIP, f"blocked by {blocker}"))
+            return
+        self.listener("start", check.id, None)
+        started = time.monotonic()
+        result = await self._call(check)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self._finish(replace(result, check_id=check.id, duration_ms=round(elapsed_ms, 1)))
+
+    def _blocks(self, dep: str) -> bool:
+        """A dependency blocks if it failed, errored, or was itself blocked.
+
+        A dependency skipped for its own reasons (not applicable, or --skip) does
+        not: `tls` skips for ws:// targets and `handshake` must still run.
+        """
+        result = self.results[dep]
+        return result.status in (Status.FAIL, Status.ERROR) or dep in self._blocked
+
+    def _finish(self, result: CheckResult) -> None:
+        self.results[result.check_id] = result
+        self.ctx.results[result.check_id] = result
+        self._done[result.check_id].set()
+        self.listener("finish", result.check_id, result)
+
+    async def _call(self, check: CheckPlugin) -> CheckResult:
+        left = self._deadline - time.monotonic()
+        own = check_deadline(check, self.ctx.settings)
+        budget = min(own, left)
+        if budget <= 0:
+            return CheckResult(check.id, Status.SKIP, "not started: --timeout reached")
+        try:
+            async with asyncio.timeout(budget):
+                result = await check.run(self.ctx)
+        except TimeoutError:
+            return _deadline_result(check, budget, cut_by_global=budget < own)
+        except CheckFailed as failed:
+            return CheckResult(
+                check.id,
+                Status.FAIL,
+                failed.summary,
+                failed.cause,
+                failed.measurements,
+                failed.evidence,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return outcome_of_exception(check, exc)
+        if not isinstance(result, CheckResult):
+            return CheckResult(
+                check.id, Status.ERROR, f"check returned {type(result).__name__}, not CheckResult"
+            )
+        return result
+
+
+def _deadline_result(check: CheckPlugin, budget: float, cut_by_global: bool) -> CheckResult:
+    cause = f"{check.id}.timeout"
+    why = "cut off by --timeout" if cut_by_global else "did not finish within its deadline"
+    return CheckResult(
+        check.id,
+        Status.FAIL,
+        f"{why} ({budget:.1f} s)",
+        cause if cause in declared_causes(check) else None,
+        {"deadline_s": round(budget, 3)},
+    )
+
+
+def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
+    """Expected network exceptions fail with a cause; anything else is wsdoctor's own error."""
+    row = classify_exception(exc)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if row is None:
+        tb = "".join(traceback.format_exception(exc))
+        return CheckResult(
+            check.id,
+            Status.ERROR,
+            f"wsdoctor error: {detail}",
+            evidence={"exception": detail, "traceback": tb},
+        )
+    cause = f"{check.id}.{row.suffix}"
+    return CheckResult(
+        check.id,
+        Status.FAIL,
+        f"{row.meaning} ({detail})",
+        cause if cause in declared_causes(check) else None,
+        evidence={"exception": detail},
+    )
+
+
+def root_causes(
+    results: Iterable[CheckResult], depends_on: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """Failed checks whose own dependencies all passed: the failures that explain the rest."""
+    by_id = {r.check_id: r for r in results}
+    roots: list[str] = []
+    for result in by_id.values():
+        if result.status is not Status.FAIL:
+            continue
+        deps = [by_id[d] for d in depends_on.get(result.check_id, ()) if d in by_id]
+        if all(d.status in (Status.PASS, Status.WARN, Status.SKIP) for d in deps):
+            roots.append(result.cause or result.check_id)
+    return roots

@@ -1,0 +1,114 @@
+"""Checking what the user typed, before any network traffic, with one-line errors.
+
+Each function returns the cleaned value or raises BadInput naming the option.
+A broken proxy in the *environment* is deliberately not checked here: that is
+a finding for the `proxy` check, not a usage error.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .model import BadInput
+
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
+
+
+def parse_id_list(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def parse_dns_server(value: str | None) -> tuple[str, int] | None:
+    """IP, IP:PORT, [IPv6]:PORT or a bare IPv6 address."""
+    if not value:
+        return None
+    host, port_text = value.strip(), "53"
+    if host.startswith("["):
+        host, _, rest = host[1:].partition("]")
+        port_text = rest.removeprefix(":") or "53"
+    elif host.count(":") == 1:
+        host, port_text = host.split(":")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise BadInput(f"--dns-server: {value!r} is not an IP address (use IP[:PORT])") from None
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise BadInput(f"--dns-server: bad port {port_text!r} (1-65535)")
+    return str(address), int(port_text)
+
+
+def validate_proxy(value: str | None) -> str | None:
+    if value is None or value.strip().lower() == "none":
+        return None if value is None else "none"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise BadInput(f"--proxy: malformed URL {value!r}: {exc}") from None
+    if parts.scheme.lower() not in PROXY_SCHEMES:
+        raise BadInput(
+            f"--proxy: expected http://host:port (or https, socks5, socks5h); got scheme "
+            f"{parts.scheme or 'none'!r}"
+        )
+    if not parts.hostname:
+        raise BadInput("--proxy: the proxy URL has no host")
+    if port == 0:
+        raise BadInput("--proxy: port 0 is out of range (1-65535)")
+    return value
+
+
+def validate_ca_file(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        with open(value, "rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError as exc:
+        raise BadInput(f"--ca-file: cannot read {value!r}: {exc.strerror or exc}") from None
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise BadInput(f"--ca-file: {value!r} is not a PEM file with certificates")
+    return value
+
+
+def validate_out_dir(value: str, needed: bool) -> str:
+    """The folder must be creatable and writable, but only if a default report goes there."""
+    if not needed:
+        return value
+    path = Path(value)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"--out-dir: cannot create {value!r}: {exc.strerror or exc}") from None
+    if not path.is_dir() or not os.access(path, os.W_OK | os.X_OK):
+        raise BadInput(f"--out-dir: {value!r} is not a writable folder")
+    return value
+
+
+def validate_json_path(value: str | None) -> str | None:
+    return _validate_output_file("--json", value)
+
+
+def _validate_output_file(option: str, value: str | None) -> str | None:
+    if value is None or value == "-":
+        return value
+    path = Path(value)
+    if path.is_dir():
+        raise BadInput(f"{option}: {value!r} is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise BadInput(f"{option}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInput(f"{option}: cannot write to {value!r}")
+    return value
+
+
+def parse_lab_faults(value: str | None) -> tuple[str, ...] | None:
+    """`--lab` alone is a faithful lab; `--lab drop-on-close,no-pong` adds faults."""
+    if value is None:
+        return None
+    return parse_id_list(value)
