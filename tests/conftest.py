@@ -1,0 +1,30 @@
+"""Shared fixtures: contexts, registries of fake checks, the JSON schema."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import EntryPoint
+from importlib.resources import files
+
+import pytest
+
+from wsdoctor import CheckContext, Settings, Target
+from wsdoctor.registry import GROUP, Registered, Registry
+
+
+def make_ctx(url: str = "ws://127.0.0.1:9/v1/listen", api_key: str | None = None, **settings):
+    settings.setdefault("environ", {})
+    return CheckContext(Target.parse(url), Settings(**settings), api_key)
+
+
+def registry_of(*checks) -> Registry:
+    return Registry(Registered(c, "tests 0", f"fake:{c.id}") for c in checks)
+
+
+def entry_point(name: str, value: str) -> EntryPoint:
+    return EntryPoint(name=name, value=value, group=GROUP)
+
+
+@pytest.fixture
+def report_schema() -> dict:
+    return json.loads(files("wsdoctor").joinpath("schema/report.schema.json").read_text())

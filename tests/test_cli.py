@@ -1,0 +1,193 @@
+"""The command line, driven through its real entry point: exit codes, outputs, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import registry_of
+from fake_checks import Fake
+
+from wsdoctor import cli
+
+
+def run_cli(argv, capsys, registry=None, monkeypatch=None):
+    if registry is not None:
+        monkeypatch.setattr(cli, "load_registry", lambda: registry)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+def fails(check, ctx):
+    return check.failed("tcp.refused", "connection refused")
+
+
+def warns(check, ctx):
+    return check.warned("slow-ish")
+
+
+PASSING = registry_of(Fake("dns"), Fake("tcp", ("dns",)))
+FAILING = registry_of(Fake("dns"), Fake("tcp", ("dns",), outcome=fails), Fake("tls", ("tcp",)))
+WARNING = registry_of(Fake("dns", outcome=warns))
+ERRORING = registry_of(Fake("dns", outcome=KeyError("bug")))
+LAB_URL = ["--url", "ws://127.0.0.1:9/v1/listen"]
+
+
+@pytest.mark.parametrize(
+    ("registry", "extra", "code"),
+    [
+        (PASSING, [], 0),
+        (FAILING, [], 1),
+        (WARNING, [], 0),
+        (WARNING, ["--fail-on", "warn"], 1),
+        (ERRORING, [], 3),
+    ],
+)
+def test_exit_codes(registry, extra, code, capsys, monkeypatch):
+    argv = ["check", *LAB_URL, "--no-save", *extra]
+    assert run_cli(argv, capsys, registry, monkeypatch)[0] == code
+
+
+def test_default_run_saves_json_and_prints_its_path(tmp_path, capsys, monkeypatch, report_schema):
+    argv = ["check", *LAB_URL, "--out-dir", str(tmp_path / "out")]
+    code, out, _ = run_cli(argv, capsys, FAILING, monkeypatch)
+    saved = list((tmp_path / "out").glob("wsdoctor-*.json"))
+    assert code == 1 and len(saved) == 1
+    assert f"Report saved: {saved[0]}" in out
+    data = json.loads(saved[0].read_text())
+    jsonschema.validate(data, report_schema)
+    assert data["root_causes"] == ["tcp.refused"]
+    assert [c["status"] for c in data["checks"]] == ["pass", "fail", "skip"]
+
+
+def test_json_to_stdout_keeps_stdout_pure(capsys, monkeypatch, report_schema):
+    code, out, err = run_cli(["check", *LAB_URL, "--json", "-"], capsys, PASSING, monkeypatch)
+    jsonschema.validate(json.loads(out), report_schema)
+    assert "No problems found" in err
+
+
+def test_only_pulls_in_dependencies(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "r.json"
+    argv = ["check", *LAB_URL, "--only", "tls", "--json", str(path)]
+    run_cli(argv, capsys, FAILING, monkeypatch)
+    checks = json.loads(path.read_text())["checks"]
+    assert [(c["id"], c["pulled_in"]) for c in checks] == [
+        ("dns", True),
+        ("tcp", True),
+        ("tls", False),
+    ]
+
+
+def test_quiet_prints_only_the_summary(capsys, monkeypatch):
+    _, out, _ = run_cli(["check", *LAB_URL, "--no-save", "-q"], capsys, FAILING, monkeypatch)
+    assert out.strip().splitlines() == [out.strip()]
+    assert "1 problem found (1 root cause)" in out
+
+
+def test_list_checks_shows_builtins(capsys):
+    code, out, _ = run_cli(["list-checks"], capsys)
+    assert code == 0
+    assert "sdk" in out and "wsdoctor 0.1.0" in out and "DEPENDS ON" in out
+
+
+def test_explain(capsys):
+    code, out, _ = run_cli(["explain", "no close frame received or sent"], capsys)
+    assert code == 0 and "close_frame.no_close_frame" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--url", "not a url"], "malformed URL"),
+        (["--url", "wss://[::1/v1/listen"], "malformed URL"),
+        (["--url", "https://api.deepgram.com/v1/listen"], "use wss://"),
+        (["--url", "http://localhost:8080/v1/listen"], "use ws://"),
+        (["--url", "wss://host:0/v1/listen"], "port 0 is out of range"),
+        (["--url", "wss://host:70000/v1/listen"], "out of range"),
+        (["--only", "dns,nope"], "unknown check id 'nope'"),
+        (["--skip", "nada"], "unknown check id 'nada'"),
+        (["--timeout", "0"], "must be greater than 0"),
+        (["--timeout", "-3"], "must be greater than 0"),
+        (["--ca-file", "/nonexistent/ca.pem"], "--ca-file: cannot read"),
+        (["--dns-server", "dns.example"], "--dns-server"),
+        (["--dns-server", "127.0.0.1:99999"], "bad port"),
+        (["--out-dir", "/etc/hostname/reports"], "--out-dir"),
+        (["--proxy", "http://[bad"], "--proxy: malformed URL"),
+        (["--proxy", "proxy.corp:3128"], "--proxy"),
+        (["--json", "/tmp"], "is a folder"),
+        (["--url", "wss://a/v1/listen", "--region", "eu"], "cannot be combined"),
+        (["--bogus-option"], "No such option"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, monkeypatch):
+    code, out, err = run_cli(["check", *argv], capsys, PASSING, monkeypatch)
+    assert code == 2
+    assert err.startswith("wsdoctor: error:") and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err + out
+
+
+def test_ca_file_that_is_not_pem_is_refused(tmp_path, capsys, monkeypatch):
+    bogus = tmp_path / "ca.pem"
+    bogus.write_text("hello")
+    code, _, err = run_cli(["check", "--ca-file", str(bogus)], capsys, PASSING, monkeypatch)
+    assert code == 2 and "not a PEM file" in err
+
+
+INTERRUPT_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from conftest import registry_of
+from fake_checks import Fake
+from wsdoctor import cli
+
+def mark(check, ctx):
+    Path({marker!r}).write_text("ran")
+    return check.passed("fast ok")
+
+cli.load_registry = lambda: registry_of(Fake("fast", outcome=mark), Fake("slow", sleep=60))
+cli.main(sys.argv[1:])
+"""
+
+
+def test_ctrl_c_writes_partial_report_and_exits_130(tmp_path):
+    marker, report = tmp_path / "marker", tmp_path / "partial.json"
+    script = INTERRUPT_SCRIPT.format(tests=str(Path(__file__).parent), marker=str(marker))
+    argv = [sys.executable, "-c", script, "check", *LAB_URL, "--json", str(report)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    checks = {c["id"]: c for c in json.loads(report.read_text())["checks"]}
+    assert checks["fast"]["status"] == "pass"
+    assert checks["slow"]["status"] == "skip" and "interrupted" in checks["slow"]["summary"]
+    assert "(interrupted)" in out
+
+
+def test_module_entry_point_runs_without_traceback():
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "wsdoctor", "check", "--url", "ftp://x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip() == "wsdoctor: error: malformed URL 'ftp://x': expected ws:// or wss://"
+    )

@@ -1,0 +1,59 @@
+"""Redaction: secrets never survive, whatever shape they arrive in."""
+
+from __future__ import annotations
+
+import base64
+
+from wsdoctor.redact import MASK, Redactor, describe_key
+
+KEY = "d6f1c0ffee5ecre7a11ce0b0b0123456789abcde"
+
+
+def test_literal_key_and_its_encodings_are_replaced():
+    redactor = Redactor([KEY])
+    b64 = base64.b64encode(KEY.encode()).decode()
+    text = redactor.text(f"key={KEY} header=Token {KEY} b64={b64}")
+    assert KEY not in text and b64 not in text
+    assert "ends bcde" in text
+
+
+def test_key_description_shows_length_and_tail_only_for_long_keys():
+    assert describe_key(KEY) == "<key: 40 chars, ends bcde>"
+    assert describe_key("short-key") == "<key: 9 chars>"
+
+
+def test_authorization_headers_are_masked_without_knowing_the_key():
+    redactor = Redactor()
+    assert redactor.text("Authorization: Token abcdefghijkl") == f"Authorization: {MASK}"
+    assert "abcdefghijkl" not in redactor.text("sent Bearer abcdefghijkl.mn")
+    assert redactor.text("Sec-WebSocket-Protocol: token, abcdefghij") == (
+        f"Sec-WebSocket-Protocol: {MASK}"
+    )
+
+
+def test_proxy_credentials_in_urls_are_masked():
+    redactor = Redactor()
+    redactor.add_url_credentials("http://alice:s3cr3t-pw@proxy:3128")
+    text = redactor.text("via http://alice:s3cr3t-pw@proxy:3128 (s3cr3t-pw)")
+    assert "s3cr3t-pw" not in text
+    assert "http://alice:***@proxy:3128" in text
+
+
+def test_query_tokens_are_masked():
+    assert "zzz123" not in Redactor().text("wss://h/v1/listen?token=zzz123&model=nova")
+
+
+def test_structures_are_redacted_by_field_name_and_content():
+    redactor = Redactor([KEY])
+    value = redactor.value(
+        {"Authorization": "Token x", "nested": [{"note": f"key {KEY}"}], "count": 3}
+    )
+    assert value == {
+        "Authorization": MASK,
+        "nested": [{"note": "key <key: 40 chars, ends bcde>"}],
+        "count": 3,
+    }
+
+
+def test_tiny_secrets_are_not_used_for_literal_replacement():
+    assert Redactor(["ab"]).text("a cab") == "a cab"
