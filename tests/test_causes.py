@@ -10,22 +10,50 @@ from wsdoctor import causes
 from wsdoctor.registry import Registry
 
 # The minimum set from ARCHITECTURE.md section 3: a contract, so spelled out here.
-CONTRACT_CAUSES = """
-sdk.outdated_websockets sdk.legacy_client_ignores_proxy sdk.outdated_deepgram_sdk
-dns.nxdomain dns.no_answer dns.timeout dns.servfail dns.private_answer
-proxy.unreachable proxy.connect_denied proxy.auth_required proxy.bad_config
-tcp.refused tcp.timeout tcp.unreachable
-tls.handshake_failed tls.verify_failed tls.intercepted tls.expired tls.hostname_mismatch
-tls.old_protocol
-handshake.unauthorized handshake.bad_request handshake.upgrade_rejected handshake.rate_limited
-handshake.timeout handshake.server_error
-rest.unreachable rest.unauthorized
-idle_timeout.intermediary_drop idle_timeout.server_timeout
-keepalive.not_honoured keepalive.intermediary_drop
-close_frame.no_close_frame close_frame.no_close_reply close_frame.timeout
-close_frame.unexpected_code close_frame.no_metadata
-stability.dropped stability.high_latency stability.jitter stability.pong_loss
-""".split()
+CONTRACT_CAUSES = [
+    "sdk.outdated_websockets",
+    "sdk.legacy_client_ignores_proxy",
+    "sdk.outdated_deepgram_sdk",
+    "dns.nxdomain",
+    "dns.no_answer",
+    "dns.timeout",
+    "dns.servfail",
+    "dns.private_answer",
+    "proxy.unreachable",
+    "proxy.connect_denied",
+    "proxy.auth_required",
+    "proxy.bad_config",
+    "tcp.refused",
+    "tcp.timeout",
+    "tcp.unreachable",
+    "tls.handshake_failed",
+    "tls.verify_failed",
+    "tls.intercepted",
+    "tls.expired",
+    "tls.hostname_mismatch",
+    "tls.old_protocol",
+    "handshake.unauthorized",
+    "handshake.bad_request",
+    "handshake.upgrade_rejected",
+    "handshake.rate_limited",
+    "handshake.timeout",
+    "handshake.server_error",
+    "rest.unreachable",
+    "rest.unauthorized",
+    "idle_timeout.intermediary_drop",
+    "idle_timeout.server_timeout",
+    "keepalive.not_honoured",
+    "keepalive.intermediary_drop",
+    "close_frame.no_close_frame",
+    "close_frame.no_close_reply",
+    "close_frame.timeout",
+    "close_frame.unexpected_code",
+    "close_frame.no_metadata",
+    "stability.dropped",
+    "stability.high_latency",
+    "stability.jitter",
+    "stability.pong_loss",
+]
 
 
 def test_every_cause_a_registered_check_declares_has_an_entry():

@@ -70,7 +70,7 @@ def test_default_run_saves_json_and_prints_its_path(tmp_path, capsys, monkeypatc
 
 
 def test_json_to_stdout_keeps_stdout_pure(capsys, monkeypatch, report_schema):
-    code, out, err = run_cli(["check", *LAB_URL, "--json", "-"], capsys, PASSING, monkeypatch)
+    _, out, err = run_cli(["check", *LAB_URL, "--json", "-"], capsys, PASSING, monkeypatch)
     jsonschema.validate(json.loads(out), report_schema)
     assert "No problems found" in err
 

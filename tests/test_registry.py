@@ -6,7 +6,7 @@ import pytest
 from conftest import entry_point, registry_of
 from fake_checks import Fake
 
-from wsdoctor.model import BadInput
+from wsdoctor.errors import BadInput
 from wsdoctor.registry import AUTOLOAD_OFF_ENV, Registry, RegistryError
 
 

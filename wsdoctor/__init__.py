@@ -1,14 +1,27 @@
 """wsdoctor: a doctor for WebSocket connections to Deepgram's live speech-to-text API.
 
 The public API is small on purpose: enough to write a check plugin or to run
-checks from Python. Everything else is private and may change.
+checks from Python. Names load on first use (PEP 562) so that `wsdoctor --help`
+pays only for click.
 """
 
-from .context import CheckContext, Settings
-from .model import CheckResult, Report, Status, Target
-from .plugin import Check, CheckFailed
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Check": "plugin",
+    "CheckContext": "context",
+    "CheckFailed": "plugin",
+    "CheckResult": "model",
+    "Report": "model",
+    "Settings": "context",
+    "Status": "model",
+    "Target": "model",
+}
 
 __all__ = [
     "Check",
@@ -21,3 +34,20 @@ __all__ = [
     "Target",
     "__version__",
 ]
+
+if TYPE_CHECKING:
+    from .context import CheckContext, Settings
+    from .model import CheckResult, Report, Status, Target
+    from .plugin import Check, CheckFailed
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'wsdoctor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,16 +1,13 @@
 """Cause ids -> what they mean and what to do, traced to the seed article's sections.
 
-The prose lives in causes.toml so it can be reviewed as text; this module only
-loads it (once, on first use) and resolves link names to URLs.
+The prose lives in causes_data.py; this module turns it into Remediation values
+(once, on first use) and resolves link names to URLs.
 """
 
 from __future__ import annotations
 
 import functools
-import tomllib
-from importlib.resources import files
-
-from .model import Remediation
+from dataclasses import dataclass
 
 IMPROPER_HANDLING = "Improper Connection Handling"
 NETWORK_INSTABILITY = "Network Instability"
@@ -32,20 +29,32 @@ SUPPORT_ADVICE = (
 )
 
 
+@dataclass(frozen=True)
+class Remediation:
+    """What a cause means and what to do about it, traced to the seed document."""
+
+    cause: str
+    title: str
+    meaning: str
+    steps: tuple[str, ...]
+    seed_section: str
+    links: tuple[str, ...] = ()
+
+
 @functools.cache
 def _load() -> dict[str, Remediation]:
-    data = tomllib.loads(files(__package__).joinpath("causes.toml").read_text("utf-8"))
-    links: dict[str, str] = data.pop("links")
+    from .causes_data import CAUSES, LINKS
+
     return {
         cause: Remediation(
             cause=cause,
-            title=entry["title"],
-            meaning=entry["meaning"],
-            steps=tuple(entry["steps"]),
-            seed_section=entry["section"],
-            links=tuple(links.get(link, link) for link in entry.get("links", ())),
+            title=str(entry["title"]),
+            meaning=str(entry["meaning"]),
+            steps=tuple(entry["steps"]),  # type: ignore[arg-type]
+            seed_section=str(entry["section"]),
+            links=tuple(LINKS.get(link, link) for link in entry["links"]),  # type: ignore[attr-defined]
         )
-        for cause, entry in data.items()
+        for cause, entry in CAUSES.items()
     }
 
 

@@ -8,24 +8,17 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .context import DEFAULT_URL, REGION_HOSTS, Settings
-from .model import BadInput, Target
-from .validate import (
-    parse_dns_server,
-    parse_id_list,
-    parse_lab_faults,
-    validate_ca_file,
-    validate_json_path,
-    validate_out_dir,
-    validate_proxy,
-)
+
+# Kept here rather than imported, so that `--help` does not load the engine.
+REGIONS = ("au", "eu", "in", "us")
 
 if TYPE_CHECKING:
+    from .app import CheckOptions
     from .registry import Registry
 
 EXIT_USAGE, EXIT_ERROR = 2, 3
@@ -45,7 +38,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--url", help="ws:// or wss:// URL to check.  [default: Deepgram /v1/listen]")
-@click.option("--region", type=click.Choice(sorted(REGION_HOSTS)), help="Deepgram region host.")
+@click.option("--region", type=click.Choice(REGIONS), help="Deepgram region host.")
 @click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY).")
 @click.option("--only", metavar="ID,...", help="Run only these checks (and what they need).")
 @click.option("--skip", metavar="ID,...", help="Do not run these checks.")
@@ -113,37 +106,50 @@ def check(
     quiet: bool,
 ) -> int:
     """Diagnose the path to Deepgram (or --url)."""
-    from .app import CheckOptions, run_check
+    from .app import run_check
+
+    return run_check(_check_options(**locals()), load_registry())
+
+
+def _check_options(**opts: Any) -> CheckOptions:
+    """Validate every option up front, so bad input fails before any network traffic."""
+    from . import validate
+    from .app import CheckOptions
+    from .context import Settings
 
     settings = Settings(
-        timeout_s=timeout,
-        idle_max_s=idle_max,
-        proxy=validate_proxy(proxy),
-        dns_server=parse_dns_server(dns_server),
-        ca_file=validate_ca_file(ca_file),
-        insecure=insecure,
+        timeout_s=opts["timeout"],
+        idle_max_s=opts["idle_max"],
+        proxy=validate.validate_proxy(opts["proxy"]),
+        dns_server=validate.parse_dns_server(opts["dns_server"]),
+        ca_file=validate.validate_ca_file(opts["ca_file"]),
+        insecure=opts["insecure"],
         environ=dict(os.environ),
     )
-    options = CheckOptions(
-        url=_resolve_url(url, region),
-        api_key=api_key or None,
-        only=parse_id_list(only),
-        skip=parse_id_list(skip),
-        quick=quick,
+    json_path = validate.validate_json_path(opts["json_path"])
+    return CheckOptions(
+        url=_resolve_url(opts["url"], opts["region"]),
+        api_key=opts["api_key"] or None,
+        only=validate.parse_id_list(opts["only"]),
+        skip=validate.parse_id_list(opts["skip"]),
+        quick=opts["quick"],
         settings=settings,
-        lab_faults=parse_lab_faults(lab),
-        json_path=validate_json_path(json_path),
-        out_dir=validate_out_dir(out_dir, needed=not no_save and not json_path),
-        save=not no_save,
-        fail_on=fail_on,
-        verbose=verbose,
-        quiet=quiet,
+        lab_faults=validate.parse_lab_faults(opts["lab"]),
+        json_path=json_path,
+        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not json_path),
+        save=not opts["no_save"],
+        fail_on=opts["fail_on"],
+        verbose=opts["verbose"],
+        quiet=opts["quiet"],
         command=shlex.join(["wsdoctor", *sys.argv[1:]]),
     )
-    return run_check(options, load_registry())
 
 
 def _resolve_url(url: str | None, region: str | None) -> str:
+    from .context import DEFAULT_URL, REGION_HOSTS
+    from .errors import BadInput
+    from .model import Target
+
     if url and region:
         raise BadInput("--url and --region cannot be combined; put the region host in the URL")
     if region:
@@ -187,7 +193,7 @@ def explain(text: tuple[str, ...]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every outcome to the documented exit codes."""
-    from .registry import RegistryError
+    from .errors import BadInput, RegistryError
 
     try:
         code = cli.main(args=argv, prog_name="wsdoctor", standalone_mode=False)

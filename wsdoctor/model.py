@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from .causes import Remediation
+from .errors import BadInput
+
 Evidence = Mapping[str, str | int | float | bool | None]
 Measurements = Mapping[str, float]
 
@@ -28,10 +31,6 @@ class Status(enum.StrEnum):
 
 # Worst first: the overall verdict of a report is the worst status it contains.
 SEVERITY: tuple[Status, ...] = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
-
-
-class BadInput(ValueError):
-    """A user mistake: reported as one line with exit code 2, never a traceback."""
 
 
 DEFAULT_PORTS = {"ws": 80, "wss": 443}
@@ -101,18 +100,6 @@ class CheckResult:
     measurements: Measurements = field(default_factory=dict)
     evidence: Evidence = field(default_factory=dict)
     duration_ms: float = 0.0
-
-
-@dataclass(frozen=True)
-class Remediation:
-    """What a cause means and what to do about it, traced to the seed document."""
-
-    cause: str
-    title: str
-    meaning: str
-    steps: tuple[str, ...]
-    seed_section: str
-    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import BadInput
+from .errors import BadInput, RegistryError
 from .plugin import CheckPlugin
 
 if TYPE_CHECKING:
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 GROUP = "wsdoctor.checks"
 BUILTIN_DIST = "wsdoctor"
 AUTOLOAD_OFF_ENV = "WSDOCTOR_DISABLE_PLUGIN_AUTOLOAD"
-
-
-class RegistryError(Exception):
-    """The installed plugins do not form a usable set of checks."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import CheckEntry, Remediation, Report
+from ..causes import Remediation
+from ..model import CheckEntry, Report
 
 SCHEMA_VERSION = 1
 

@@ -1,0 +1,459 @@
+"""The knowledge base: every cause id a check can emit, in wsdoctor's own words.
+
+`section` names the part of the seed article ("Resolving 'No Close Frame Received'") the
+advice derives from; `links` are names from LINKS or full URLs. Kept as Python data, not
+TOML, so `wsdoctor explain` does not pay for a parser at start-up.
+"""
+
+from __future__ import annotations
+
+LINKS: dict[str, str] = {
+    "troubleshooting": "https://developers.deepgram.com/docs/troubleshooting-websocket-data-and-net-errors-when-live-streaming-audio",
+    "keepalive": "https://developers.deepgram.com/docs/audio-keep-alive",
+    "closestream": "https://developers.deepgram.com/docs/close-stream",
+    "sdks": "https://developers.deepgram.com/docs/deepgram-sdks",
+    "python_sdk": "https://developers.deepgram.com/docs/python-sdk-streaming-transcription",
+    "rate_limits": "https://developers.deepgram.com/docs/working-with-concurrency-rate-limits",
+    "prerecorded": "https://developers.deepgram.com/docs/getting-started-with-pre-recorded-audio",
+    "community": "https://discord.gg/deepgram",
+    "websockets_proxy": "https://websockets.readthedocs.io/en/stable/topics/proxies.html",
+}
+
+CAUSES: dict[str, dict[str, object]] = {
+    "sdk.outdated_websockets": {
+        "title": "The websockets library is too old",
+        "meaning": "Releases of python-websockets before 15.0 ignore proxy settings entirely and handle a few closing sequences less carefully. Behind a corporate proxy such a client tries to connect directly and is usually dropped by the firewall.",
+        "steps": [
+            "Upgrade websockets in the environment that runs your client: pip install -U 'websockets>=15'.",
+            "If a pinned dependency holds it back, raise the pin or move that code to the new asyncio client (websockets.asyncio.client.connect).",
+            "Run wsdoctor check again to confirm the new version is the one your application imports.",
+        ],
+        "section": "SDK and Libraries",
+        "links": ["sdks", "websockets_proxy"],
+    },
+    "sdk.legacy_client_ignores_proxy": {
+        "title": "The Deepgram SDK's async client ignores your proxy",
+        "meaning": "The installed deepgram-sdk opens async live streams with websockets.legacy, which has no proxy support. A proxy is configured on this machine, so SDK streams will try to go direct, and on a network that only allows traffic through the proxy they stall or drop without a close frame.",
+        "steps": [
+            "Use the SDK's synchronous (threaded) live client, which uses the proxy-aware websockets client, or open the socket yourself with websockets.asyncio.client.connect (proxy=True is its default).",
+            "Alternatively, ask the network team to allow direct egress to the Deepgram host on port 443 for this workload.",
+            "Upgrade deepgram-sdk when a release switches its async path to the new websockets client.",
+        ],
+        "section": "SDK and Libraries",
+        "links": ["sdks", "python_sdk", "websockets_proxy"],
+    },
+    "sdk.outdated_deepgram_sdk": {
+        "title": "The Deepgram SDK is an old major version",
+        "meaning": "Older deepgram-sdk majors predate fixes to keepalive handling, CloseStream on exit and reconnection. Streams opened with them are more likely to end in NET-0001 or without a close frame.",
+        "steps": [
+            "Upgrade: pip install -U deepgram-sdk (read the migration guide; the API changed between majors).",
+            "After upgrading, make sure your code sends CloseStream (or calls the SDK's finish method) when it is done.",
+        ],
+        "section": "SDK and Libraries",
+        "links": ["sdks", "python_sdk"],
+    },
+    "dns.nxdomain": {
+        "title": "The host name does not resolve",
+        "meaning": "The resolver says the name does not exist. Either the URL has a typo, the region host is wrong, or a resolver on this network is filtering the name.",
+        "steps": [
+            "Check the host in your URL (api.deepgram.com, or api.eu / api.au / api.in for regional endpoints).",
+            "Compare with another resolver: wsdoctor check --dns-server 1.1.1.1.",
+            "If only the local resolver fails, ask the network team whether the name is filtered.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "dns.no_answer": {
+        "title": "The host name has no addresses",
+        "meaning": "The name exists but the resolver returned no A or AAAA records, so there is nothing to connect to.",
+        "steps": [
+            "Try another resolver with --dns-server to tell a local resolver problem from a global one.",
+            "If you use a private or self-hosted endpoint, check its DNS records.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "dns.timeout": {
+        "title": "The DNS resolver does not answer",
+        "meaning": "No answer came back from the resolver in time. Every connection attempt will wait on this before failing, which looks like a hang in your application.",
+        "steps": [
+            "Check that the resolvers in /etc/resolv.conf (or your OS settings) are reachable.",
+            "Try a different resolver with --dns-server to confirm.",
+            "On flaky networks, add retries with backoff around connection setup in your client.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "dns.servfail": {
+        "title": "The DNS resolver failed",
+        "meaning": "The resolver answered with a server failure. This is a problem on the resolver's side (or with DNSSEC validation), not with Deepgram.",
+        "steps": [
+            "Retry, then try another resolver with --dns-server.",
+            "Report the failing resolver to whoever runs it.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "dns.private_answer": {
+        "title": "A public host name resolved to a private address",
+        "meaning": "The Deepgram host was answered with a private, loopback or link-local address. A split-horizon DNS, a filtering appliance or a hosts-file entry is redirecting your traffic somewhere that is not Deepgram.",
+        "steps": [
+            "Look for an /etc/hosts entry or a local DNS override for the host.",
+            "Ask the network team whether traffic to the Deepgram host is redirected on purpose (for example to an inspection proxy).",
+            "If it is intentional, make sure that hop supports WebSocket upgrades and long-lived connections.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "proxy.unreachable": {
+        "title": "The configured proxy cannot be reached",
+        "meaning": "A proxy is configured for this URL but wsdoctor could not open a TCP connection to it, so every WebSocket attempt through it fails before reaching Deepgram.",
+        "steps": [
+            "Check the proxy host and port in HTTPS_PROXY / WSS_PROXY (or --proxy).",
+            "If this machine should connect directly, unset the variable or add the Deepgram host to NO_PROXY.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
+    },
+    "proxy.connect_denied": {
+        "title": "The proxy refuses to tunnel to Deepgram",
+        "meaning": "The proxy answered the CONNECT request with a refusal. Proxies often only allow CONNECT to a list of hosts or ports, and WebSocket traffic to Deepgram is not on it.",
+        "steps": [
+            "Ask the proxy administrators to allow CONNECT to the Deepgram host on port 443 (and long-lived connections on it).",
+            "Send them the proxy status and headers from this report.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "proxy.auth_required": {
+        "title": "The proxy wants credentials",
+        "meaning": "The proxy answered 407 Proxy Authentication Required. The client must send credentials, usually in the proxy URL as http://user:password@proxy:port.",
+        "steps": [
+            "Put the credentials in the proxy URL your client uses (wsdoctor never prints them).",
+            "If the proxy wants NTLM or Kerberos, python-websockets cannot do that; use a local forwarding proxy or ask for an exemption.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
+    },
+    "proxy.bad_config": {
+        "title": "The proxy setting cannot be used",
+        "meaning": "A proxy variable is set to a value that is not a usable proxy URL, so clients will either fail or silently ignore it.",
+        "steps": [
+            "Fix the variable: it must look like http://host:port (or socks5h://host:port with python-socks installed).",
+            "Remember that websockets reads WSS_PROXY / HTTPS_PROXY but not ALL_PROXY.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
+    },
+    "tcp.refused": {
+        "title": "The connection is refused",
+        "meaning": "The first hop actively refused the TCP connection: nothing listens there, or a firewall rejects the port.",
+        "steps": [
+            "Check the host and port in the URL (or the proxy).",
+            "Ask the network team whether outbound connections to that port are blocked.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tcp.timeout": {
+        "title": "The connection attempt times out",
+        "meaning": "TCP connection attempts get no answer at all. A firewall is silently dropping the traffic, or the network path is down.",
+        "steps": [
+            "Ask the network team whether egress to the Deepgram host on port 443 is allowed.",
+            "If you are on a VPN or restricted network, try from another network to compare.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "tcp.unreachable": {
+        "title": "The network route is missing",
+        "meaning": "The operating system has no route to the address (often an IPv6 address on a network without IPv6).",
+        "steps": [
+            "If only IPv6 fails, prefer IPv4 in your client or fix IPv6 routing.",
+            "Check VPN and routing settings on this machine.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "tls.handshake_failed": {
+        "title": "The TLS handshake fails",
+        "meaning": "The TLS handshake did not complete. Something in the path does not speak TLS on this port or resets the connection during the handshake.",
+        "steps": [
+            "Check that the URL uses wss:// for TLS ports and ws:// only for plain self-hosted servers.",
+            "Ask the network team whether a firewall inspects or blocks TLS to the Deepgram host.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tls.verify_failed": {
+        "title": "The server certificate is not trusted",
+        "meaning": "The certificate chain could not be verified against the trusted roots, so a correct client refuses to connect (CERTIFICATE_VERIFY_FAILED).",
+        "steps": [
+            "If a corporate proxy re-signs TLS, get its root certificate and trust it (SSL_CERT_FILE, or the truststore package to use the OS store).",
+            "Update the CA bundle: pip install -U certifi.",
+            "Never ship certificate verification turned off.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tls.intercepted": {
+        "title": "TLS to Deepgram is intercepted",
+        "meaning": "The certificate you receive was not issued to the Deepgram host by a public CA: a TLS-inspecting proxy or firewall sits in between and re-signs traffic. Such devices often break WebSocket upgrades or cut long-lived streams.",
+        "steps": [
+            "Ask the network team to exempt the Deepgram host from TLS inspection (an allow-list entry), naming the issuer shown in this report.",
+            "Until then, trust the inspection root explicitly: SSL_CERT_FILE=/path/to/corporate-root.pem, or use truststore so Python uses the OS store.",
+            "Re-run wsdoctor check to confirm the chain now comes from a public CA.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tls.expired": {
+        "title": "The server certificate has expired",
+        "meaning": "The certificate presented is past its expiry date. With Deepgram this almost always means a proxy or middlebox is presenting its own stale certificate, or this machine's clock is wrong.",
+        "steps": [
+            "Check the system clock.",
+            "Compare the issuer in this report with a public CA; if it is your proxy's, report it to the network team.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tls.hostname_mismatch": {
+        "title": "The certificate is for another host",
+        "meaning": "The certificate does not cover the host name in the URL. Either the URL points at the wrong host, or something in between answers with its own certificate.",
+        "steps": [
+            "Check the host name in the URL.",
+            "Compare the certificate's names in this report with the host; a proxy's name points to interception.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "tls.old_protocol": {
+        "title": "TLS older than 1.2 was negotiated",
+        "meaning": "The connection used a TLS version older than 1.2. Deepgram does not offer those, so a middlebox terminated TLS, or the client's TLS library is very old.",
+        "steps": [
+            "Upgrade Python and OpenSSL on this machine.",
+            "If a proxy terminates TLS, ask for it to be upgraded or bypassed for the Deepgram host.",
+        ],
+        "section": "SDK and Libraries",
+        "links": ["troubleshooting"],
+    },
+    "handshake.unauthorized": {
+        "title": "The API key is rejected",
+        "meaning": "The server answered the WebSocket upgrade with 401/403: the key is missing, wrong, revoked, or lacks permission for this project.",
+        "steps": [
+            "Send the key as the header Authorization: Token <key> (or Bearer <token> for temporary tokens; browsers use the token subprotocol).",
+            "Check the key in the Deepgram console and that DEEPGRAM_API_KEY holds the one you expect.",
+            "Quote the dg-request-id from this report if you contact support.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "handshake.bad_request": {
+        "title": "The server rejects the stream parameters",
+        "meaning": "The upgrade was answered 400. The query parameters are invalid: for example a model and language that do not go together, or raw audio without encoding and sample_rate.",
+        "steps": [
+            "Read the dg-error text in this report; it names the parameter.",
+            "For raw audio, send encoding and sample_rate (and channels) matching what you stream.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "handshake.upgrade_rejected": {
+        "title": "The WebSocket upgrade never happens",
+        "meaning": "Something answered the upgrade request with an ordinary HTTP response instead of 101 Switching Protocols. A proxy, load balancer or captive portal in between does not forward the Upgrade header.",
+        "steps": [
+            "Look at the status and body start in this report: an HTML page points to a captive portal or proxy error page.",
+            "Ask the network team to allow WebSocket upgrades (Upgrade/Connection headers) to the Deepgram host, or to tunnel it with CONNECT.",
+            "If it cannot be fixed soon, the REST API accepts recorded audio over plain HTTPS.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting", "prerecorded"],
+    },
+    "handshake.rate_limited": {
+        "title": "Too many concurrent streams",
+        "meaning": "The server answered 429: your project has reached its limit of concurrent streams.",
+        "steps": [
+            "Close streams you are done with (send CloseStream) so they do not linger until NET-0001.",
+            "Queue new streams, retry with backoff, or ask Deepgram for a higher limit.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["rate_limits"],
+    },
+    "handshake.timeout": {
+        "title": "The upgrade gets no answer",
+        "meaning": "The connection opened but no answer to the upgrade request arrived in time. A proxy is holding the request, or the path is dropping packets.",
+        "steps": [
+            "Check the proxy checks in this report; a proxy that buffers requests can hang upgrades.",
+            "Retry from another network to tell local from remote trouble.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "handshake.server_error": {
+        "title": "The server reports an error",
+        "meaning": "The upgrade was answered with a 5xx status: an error on the server side or at a gateway in between.",
+        "steps": [
+            "Retry with backoff; transient errors clear on their own.",
+            "If it persists, contact Deepgram support with the dg-request-id from this report.",
+        ],
+        "section": "Conclusion",
+        "links": ["community"],
+    },
+    "rest.unreachable": {
+        "title": "The REST API is not reachable either",
+        "meaning": "The REST fallback for recorded audio could not be reached over HTTPS from here, so switching to it will not help until the network path is fixed.",
+        "steps": [
+            "Fix the network or proxy problem reported by the earlier checks first.",
+            "Then re-run wsdoctor check to see whether the REST fallback is available.",
+        ],
+        "section": "Alternative Solution: REST API",
+        "links": ["prerecorded"],
+    },
+    "rest.unauthorized": {
+        "title": "The REST API rejects the key",
+        "meaning": "The REST API answered 401 INVALID_AUTH: the key is missing or invalid, so the REST fallback is not available with it.",
+        "steps": [
+            "Check the key in the Deepgram console and the value of DEEPGRAM_API_KEY.",
+            "Use Authorization: Token <key> on REST requests.",
+        ],
+        "section": "Alternative Solution: REST API",
+        "links": ["prerecorded"],
+    },
+    "idle_timeout.intermediary_drop": {
+        "title": "Something between you and Deepgram drops idle streams",
+        "meaning": "An idle stream ended without Deepgram's close frame, sooner than Deepgram's own idle window. A proxy, load balancer or NAT with a short idle timeout is cutting the connection; your client sees 'no close frame received or sent' (1006).",
+        "steps": [
+            "Give the measured idle seconds to the network team and ask for a longer idle timeout for WebSocket traffic to the Deepgram host.",
+            'Meanwhile, keep the connection busy: send {"type": "KeepAlive"} as a text frame every 3-5 seconds while you have no audio.',
+            "Add reconnection logic so a dropped stream is reopened instead of failing the session.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["keepalive", "troubleshooting"],
+    },
+    "idle_timeout.server_timeout": {
+        "title": "The stream timed out for lack of audio (NET-0001)",
+        "meaning": "Deepgram closed the stream with 1011 NET-0001 because it received no audio or KeepAlive for about 10 seconds. This is documented server behaviour, not a network fault.",
+        "steps": [
+            'While you have no audio to send, send {"type": "KeepAlive"} as a text frame every 3-5 seconds.',
+            'When you are done, send {"type": "CloseStream"} and wait for the close frame instead of just leaving the socket open.',
+            "Remember that KeepAlive does not hold a stream that has never received audio.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["keepalive", "closestream", "troubleshooting"],
+    },
+    "keepalive.not_honoured": {
+        "title": "KeepAlive does not hold the stream open",
+        "meaning": "The stream closed with NET-0001 although KeepAlive messages were being sent. They are probably not arriving as text frames, or the server did not count them.",
+        "steps": [
+            'Send KeepAlive as a text frame ({"type": "KeepAlive"}), never as binary.',
+            "Send at least one chunk of audio first; KeepAlive does not hold a stream that never received audio.",
+            "If this is a self-hosted server, check that its version supports KeepAlive.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["keepalive"],
+    },
+    "keepalive.intermediary_drop": {
+        "title": "The stream is dropped despite KeepAlive",
+        "meaning": "The stream ended without a close frame while KeepAlive messages were flowing. A hop in between is cutting the connection regardless of traffic, or the network is dropping it.",
+        "steps": [
+            "Ask the network team about maximum connection lifetimes on proxies and load balancers for the Deepgram host.",
+            "Add reconnection logic so a dropped stream is reopened.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "close_frame.no_close_frame": {
+        "title": "The stream ends without a close frame",
+        "meaning": "After CloseStream the TCP connection ended with no WebSocket close frame in either direction: python-websockets reports 'no close frame received or sent' (1006). Something cut the connection instead of letting it close.",
+        "steps": [
+            'End every stream with {"type": "CloseStream"}, then keep reading until the server\'s close frame arrives; only then close your socket.',
+            "Do not exit the process or cancel the receive task right after sending the last audio.",
+            "If your code already does this, look at the network and proxy checks in this report: a hop in between is cutting the connection.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["closestream", "troubleshooting"],
+    },
+    "close_frame.no_close_reply": {
+        "title": "Your close frame is never answered",
+        "meaning": "The client sent a close frame but nothing echoed it, so the client reports 'sent 1000 (OK); no close frame received'. The server, or a hop in between, stopped processing the connection.",
+        "steps": [
+            "Send CloseStream before closing, so the server closes first with a proper frame.",
+            "Give close() a timeout (close_timeout) so your application does not wait forever.",
+            "If a proxy sits in between, check that it forwards WebSocket frames in both directions.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["closestream"],
+    },
+    "close_frame.timeout": {
+        "title": "CloseStream is not completed in time",
+        "meaning": "After CloseStream the server did not deliver the final results, Metadata and close frame within the deadline.",
+        "steps": [
+            "Keep reading after sending CloseStream; the final results can take a moment.",
+            "If it never completes, contact support with the dg-request-id from this report.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["closestream"],
+    },
+    "close_frame.unexpected_code": {
+        "title": "The stream closes with an error code",
+        "meaning": "The stream ended with a close code other than 1000. 1008 DATA-0000 means the audio could not be decoded: the encoding or sample_rate in the URL does not match the audio. 1011 NET-0000 means the server produced no response in time.",
+        "steps": [
+            "For 1008 DATA-0000: make encoding, sample_rate and channels in the URL match the audio bytes you send, or send a container format (WAV, Ogg) without them.",
+            "For 1011 codes: read the reason text in this report and follow the linked troubleshooting guide.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "close_frame.no_metadata": {
+        "title": "The stream closed without Deepgram's final Metadata",
+        "meaning": "A 1000 close arrived after CloseStream, but without the Metadata message that Deepgram always sends first. Something in between (often an intercepting proxy that lost its upstream) may be closing on the server's behalf, so your final results may be lost.",
+        "steps": [
+            "Check the TLS and proxy checks in this report for interception.",
+            "Ask the network team to let WebSocket traffic to the Deepgram host through without termination.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["closestream", "troubleshooting"],
+    },
+    "stability.dropped": {
+        "title": "The stream dropped while audio was flowing",
+        "meaning": "A stream carrying real-time audio ended unexpectedly. The network path is unstable, or a hop cuts long-lived connections.",
+        "steps": [
+            "Add reconnection logic: reopen the stream and resume sending audio when it drops.",
+            "Check Wi-Fi, VPN and mobile links; test from a wired connection to compare.",
+            "Give the drop time in this report to the network team.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "stability.high_latency": {
+        "title": "Round trips are slow",
+        "meaning": "WebSocket ping round trips to the server are slow, so results will lag and keepalive pings may time out.",
+        "steps": [
+            "Use the nearest regional endpoint (--region eu / au / in).",
+            "Check for bandwidth-heavy traffic or a distant VPN exit.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "stability.jitter": {
+        "title": "Round-trip times vary widely",
+        "meaning": "Ping round trips vary a lot from one to the next, a sign of congestion or a lossy link. Streams on such links stutter and are more likely to drop.",
+        "steps": [
+            "Prefer a wired or more stable connection for live audio.",
+            "Buffer audio on the client and add reconnection logic.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+    "stability.pong_loss": {
+        "title": "Pings go unanswered",
+        "meaning": "Some WebSocket pings got no pong within the deadline. With library keepalive pings on, this ends in 'keepalive ping timeout; no close frame received'.",
+        "steps": [
+            "Check for a path that silently drops packets (a VPN, a NAT with short timeouts, a lossy link).",
+            "Make sure your own event loop is not blocked by long-running code, which delays pongs the same way.",
+            "Add reconnection logic.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+    },
+}
