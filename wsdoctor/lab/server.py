@@ -1,0 +1,104 @@
+"""Serving the lab: plain or TLS, on an ephemeral port, as an async context manager.
+
+Certificates come from trustme: a throwaway CA whose `ca.pem` clients can trust,
+and a leaf for localhost, 127.0.0.1 and ::1 (or a broken one for the TLS faults).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import ssl
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from .app import Lab, LabConfig
+from .record import ClientRecord
+
+LAB_HOSTS = ("localhost", "127.0.0.1", "::1")
+WRONG_HOST = "wrong-host.wsdoctor.invalid"
+DEFAULT_QUERY = "encoding=linear16&sample_rate=16000&channels=1"
+
+
+@dataclass(frozen=True)
+class RunningLab:
+    lab: Lab
+    host: str
+    port: int
+    tls: bool
+    ca_file: str | None
+
+    @property
+    def base(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The live endpoint, with the query a raw linear16 stream needs."""
+        return f"{'wss' if self.tls else 'ws'}://{self.base}/v1/listen?{DEFAULT_QUERY}"
+
+    @property
+    def http_url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://{self.base}"
+
+    @property
+    def records(self) -> list[ClientRecord]:
+        return self.lab.records
+
+
+def make_tls(config: LabConfig, cert_dir: Path) -> tuple[ssl.SSLContext, str]:
+    """A server context and the path of the CA file clients should trust."""
+    import trustme
+
+    ca = trustme.CA(organization_name="wsdoctor lab")
+    faults = config.faults
+    if "tls-wrong-host" in faults:
+        leaf = ca.issue_cert(WRONG_HOST)
+    elif "tls-expired" in faults:
+        now = dt.datetime.now(dt.UTC)
+        leaf = ca.issue_cert(
+            *LAB_HOSTS, not_before=now - dt.timedelta(days=30), not_after=now - dt.timedelta(days=1)
+        )
+    else:
+        leaf = ca.issue_cert(*LAB_HOSTS)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    leaf.configure_cert(context)
+    cert_dir.mkdir(parents=True, exist_ok=True)
+    ca_path = cert_dir / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_path))
+    return context, str(ca_path)
+
+
+@contextlib.asynccontextmanager
+async def running_lab(
+    config: LabConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tls: bool = False,
+    cert_dir: str | None = None,
+) -> AsyncIterator[RunningLab]:
+    config = config or LabConfig()
+    lab = Lab(config)
+    with contextlib.ExitStack() as stack:
+        ssl_context, ca_file = None, None
+        if tls or config.faults.needs_tls:
+            folder = cert_dir or stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="wsdoctor-lab-")
+            )
+            ssl_context, ca_file = make_tls(config, Path(folder))
+        runner = web.AppRunner(
+            lab.app(), handle_signals=False, access_log=None, shutdown_timeout=1.0
+        )
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
+            await site.start()
+            bound_port = runner.addresses[0][1]
+            yield RunningLab(lab, host, bound_port, ssl_context is not None, ca_file)
+        finally:
+            await runner.cleanup()
