@@ -59,15 +59,15 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 
 @contextlib.asynccontextmanager
-async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings]]:
-    """The URL and settings to check: the user's, or an in-process lab's (`--lab`)."""
+async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings, str | None]]:
+    """URL, settings and API key to check with: the user's, or an in-process lab's (`--lab`)."""
     if options.lab_faults is None:
-        yield options.url, options.settings
+        yield options.url, options.settings, options.api_key
         return
     from .lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
 
-    async with lab_target(options.lab_faults, options.settings) as (url, settings):
-        yield url, settings
+    async with lab_target(options.lab_faults, options.settings) as (url, settings, key):
+        yield url, settings, options.api_key or key
 
 
 def timestamped_name(now: datetime) -> str:
@@ -86,8 +86,8 @@ class CheckSession:
         self._t0 = time.monotonic()
 
     async def run(self, listener: Callable[..., None] | None = None) -> None:
-        async with target_for(self.options) as (url, settings):
-            self.ctx = CheckContext(Target.parse(url), settings, self.options.api_key)
+        async with target_for(self.options) as (url, settings, api_key):
+            self.ctx = CheckContext(Target.parse(url), settings, api_key)
             checks = [entry.check for entry in self.selection.checks]
             self.runner = Runner(checks, self.ctx, listener)
             await self.runner.run()

@@ -191,6 +191,74 @@ def explain(text: tuple[str, ...]) -> None:
     click.echo(render_explanation(joined, find_symptoms(joined)))
 
 
+@cli.group()
+def lab() -> None:
+    """The Deepgram emulator, to reproduce failures offline."""
+
+
+@lab.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port (0 picks a free one).",
+)
+@click.option("--tls", is_flag=True, help="Serve wss:// and https:// with a throwaway CA.")
+@click.option("--cert-dir", help="Where to write ca.pem with --tls (default: a temp folder).")
+@click.option(
+    "--idle-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds without audio before 1011 NET-0001.",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="NAME[=VALUE]",
+    help="Inject a fault (repeatable); see `wsdoctor lab faults`.",
+)
+@click.option("--record", "record_path", metavar="FILE", help="Append a JSON line per connection.")
+@click.option("--key", help="The only API key to accept (default: any non-empty key).")
+def lab_serve(
+    host: str,
+    port: int,
+    tls: bool,
+    cert_dir: str | None,
+    idle_timeout: float,
+    faults: tuple[str, ...],
+    record_path: str | None,
+    key: str | None,
+) -> int:
+    """Run the lab until Ctrl-C."""
+    from .lab.faults import Faults
+    from .lab.serve import serve
+    from .validate import validate_output_file
+
+    Faults.parse(faults)  # bad fault names are usage errors, before anything starts
+    validate_output_file("--record", record_path)
+    return serve(host, port, tls, cert_dir, idle_timeout, faults, record_path, key)
+
+
+@lab.command("faults")
+def lab_faults() -> None:
+    """List the faults the lab can inject."""
+    from .lab.faults import FAULTS
+
+    for spec in FAULTS.values():
+        value = (
+            "=S"
+            if spec.takes_seconds
+            else ("[=" + "|".join(spec.choices) + "]" if spec.choices else "")
+        )
+        tls = "  (implies --tls)" if spec.needs_tls else ""
+        click.echo(f"  {spec.name + value:<34} {spec.help}{tls}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every outcome to the documented exit codes."""
     from .errors import BadInput, RegistryError

@@ -50,6 +50,7 @@ class Settings:
     timeout_s: float = 60.0
     check_timeout_s: float = 10.0
     idle_max_s: float = 15.0
+    server_idle_s: float = 10.0  # Deepgram's documented idle window (NET-0001)
     proxy: str | None = None  # None: from the environment; "none": direct; else a URL
     dns_server: tuple[str, int] | None = None
     ca_file: str | None = None

@@ -90,10 +90,10 @@ def validate_out_dir(value: str, needed: bool) -> str:
 
 
 def validate_json_path(value: str | None) -> str | None:
-    return _validate_output_file("--json", value)
+    return validate_output_file("--json", value)
 
 
-def _validate_output_file(option: str, value: str | None) -> str | None:
+def validate_output_file(option: str, value: str | None) -> str | None:
     if value is None or value == "-":
         return value
     path = Path(value)
@@ -109,6 +109,10 @@ def _validate_output_file(option: str, value: str | None) -> str | None:
 
 def parse_lab_faults(value: str | None) -> tuple[str, ...] | None:
     """`--lab` alone is a faithful lab; `--lab drop-on-close,no-pong` adds faults."""
+    from .lab.faults import Faults  # stdlib-only module: no aiohttp here
+
     if value is None:
         return None
-    return parse_id_list(value)
+    faults = parse_id_list(value)
+    Faults.parse(faults)
+    return faults

@@ -1,0 +1,74 @@
+"""`wsdoctor lab serve` as a user runs it: a real process, a real client, Ctrl-C, a record file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import subprocess
+import sys
+
+from labkit import AUTH, CLOSE_STREAM, audio_chunks
+from websockets.asyncio.client import connect
+
+
+def start_lab(*args: str) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "wsdoctor", "lab", "serve", "--port", "0", *args]
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def live_url(proc: subprocess.Popen) -> str:
+    for line in proc.stdout:  # the banner comes first
+        match = re.search(r"live stream: (\S+)", line)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no URL printed: {proc.stderr.read()}")
+
+
+async def one_stream(url: str) -> int:
+    async with connect(url, additional_headers=AUTH, ping_interval=None) as ws:
+        for chunk in audio_chunks(0.5):
+            await ws.send(chunk)
+        await ws.send(CLOSE_STREAM)
+        _ = [m async for m in ws]
+        return ws.close_code
+
+
+def test_serve_records_connections_and_stops_on_ctrl_c(tmp_path):
+    record_file = tmp_path / "records.jsonl"
+    proc = start_lab("--record", str(record_file), "--idle-timeout", "2")
+    try:
+        assert asyncio.run(one_stream(live_url(proc))) == 1000
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "CloseStream yes" in err and "lab stopped" in err
+    assert "Traceback" not in err
+    (record,) = [json.loads(line) for line in record_file.read_text().splitlines()]
+    assert record["close_stream_sent"] and record["server_close_code"] == 1000
+
+
+def test_serve_refuses_unknown_faults():
+    proc = start_lab("--fault", "gremlins")
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 2
+    assert err.strip().startswith("wsdoctor: error: unknown lab fault 'gremlins'")
+
+
+def test_serve_reports_a_busy_port_in_one_line():
+    first = start_lab()
+    try:
+        port = live_url(first).split(":")[2].split("/")[0]
+        second = subprocess.run(
+            [sys.executable, "-m", "wsdoctor", "lab", "serve", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=15,
+        )
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=15)
+    assert second.returncode == 2
+    assert second.stderr.strip().startswith(f"wsdoctor: error: cannot listen on 127.0.0.1:{port}")

@@ -1,0 +1,34 @@
+"""`wsdoctor check --lab`: an in-process lab as the target, the offline demo of every check."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Iterable
+
+from ..context import Settings
+from .app import LabConfig
+from .faults import Faults
+from .server import running_lab
+
+# Short enough for a brisk demo, long enough to tell the server's close from a drop.
+DEMO_IDLE_S = 2.0
+DEMO_KEY = "wsdoctor-lab-demo-key"
+
+
+@contextlib.asynccontextmanager
+async def lab_target(
+    fault_specs: Iterable[str], settings: Settings
+) -> AsyncIterator[tuple[str, Settings, str]]:
+    """Yield the lab's URL, settings adjusted to it, and the key it accepts."""
+    faults = Faults.parse(fault_specs)
+    config = LabConfig(idle_timeout=DEMO_IDLE_S, faults=faults)
+    async with running_lab(config) as lab:
+        adjusted = dataclasses.replace(
+            settings,
+            server_idle_s=DEMO_IDLE_S,
+            idle_max_s=min(settings.idle_max_s, DEMO_IDLE_S + 3),
+            ca_file=lab.ca_file or settings.ca_file,
+            proxy="none",
+        )
+        yield lab.url, adjusted, DEMO_KEY
