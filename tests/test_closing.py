@@ -1,0 +1,73 @@
+"""classify_close: the close-frame record -> what happened (pure, no sockets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsdoctor.checks.closing import Closure, classify_close, describe
+from wsdoctor.net.session import Outcome
+
+
+def ended(**kwargs) -> Outcome:
+    return Outcome(closed=True, closed_at_s=1.0, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "closure"),
+    [
+        (Outcome(), Closure.STILL_OPEN),
+        (
+            ended(underlying="EOFError", message="no close frame received or sent"),
+            Closure.NO_CLOSE_FRAME,
+        ),
+        (ended(underlying="ConnectionResetError"), Closure.NO_CLOSE_FRAME),
+        (
+            ended(sent_code=1000, message="sent 1000 (OK); no close frame received"),
+            Closure.NO_CLOSE_REPLY,
+        ),
+        (ended(sent_code=1011, sent_reason="keepalive ping timeout"), Closure.PING_TIMEOUT),
+        (ended(sent_code=1009, sent_reason="over size limit"), Closure.CLIENT_ERROR),
+        (
+            ended(
+                rcvd_code=1000,
+                sent_code=1000,
+                server_closed_first=True,
+                message_types=["Results", "Metadata"],
+            ),
+            Closure.CLEAN,
+        ),
+        (
+            ended(
+                rcvd_code=1000, sent_code=1000, server_closed_first=True, message_types=["Results"]
+            ),
+            Closure.BARE_1000,
+        ),
+        (
+            ended(
+                rcvd_code=1011,
+                rcvd_reason="NET-0001: idle",
+                server_closed_first=True,
+                message_types=["Metadata"],
+            ),
+            Closure.NET0001,
+        ),
+        (
+            ended(rcvd_code=1008, rcvd_reason="DATA-0000", server_closed_first=True),
+            Closure.SERVER_ERROR,
+        ),
+        (
+            ended(rcvd_code=1011, rcvd_reason="NET-0000", server_closed_first=True),
+            Closure.SERVER_ERROR,
+        ),
+        (ended(rcvd_code=1000, sent_code=1000, server_closed_first=False), Closure.CLIENT_CLOSED),
+    ],
+)
+def test_classify_close(outcome, closure):
+    assert classify_close(outcome) is closure
+
+
+def test_describe_prefers_the_servers_close_frame():
+    assert describe(ended(rcvd_code=1011, rcvd_reason="NET-0001")) == "server closed 1011 NET-0001"
+    assert describe(ended(message="no close frame received or sent")) == (
+        "no close frame received or sent"
+    )

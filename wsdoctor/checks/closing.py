@@ -1,0 +1,54 @@
+"""classify_close: what the end of a stream means, from the client's record alone (pure).
+
+The rules follow what python-websockets reports on the wire (observed with 17.4):
+no close frame either way is a cut connection (FIN shows as EOFError, RST as
+ConnectionResetError); a close the client sent that was never answered is an
+unresponsive peer; a keepalive ping timeout is a dead or blocked path; and a
+1000 after CloseStream counts as Deepgram's only when Metadata came first,
+because an intercepting proxy that loses its upstream invents a bare 1000.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from ..net.session import Outcome
+
+
+class Closure(enum.StrEnum):
+    STILL_OPEN = "still_open"
+    CLEAN = "clean"  # the server closed 1000 after Metadata
+    BARE_1000 = "bare_1000"  # a 1000 close without Metadata before it
+    NET0001 = "net0001"  # Deepgram's idle timeout
+    SERVER_ERROR = "server_error"  # any other close code from the server
+    NO_CLOSE_FRAME = "no_close_frame"  # TCP ended, no close frame either way
+    NO_CLOSE_REPLY = "no_close_reply"  # the client's close frame was never answered
+    PING_TIMEOUT = "ping_timeout"  # the client's keepalive ping got no pong
+    CLIENT_ERROR = "client_error"  # the client failed the connection (e.g. 1009 too big)
+    CLIENT_CLOSED = "client_closed"  # the client closed and the server echoed
+
+
+def classify_close(outcome: Outcome) -> Closure:
+    if not outcome.closed:
+        return Closure.STILL_OPEN
+    if outcome.rcvd_code is None:
+        if outcome.sent_code is None:
+            return Closure.NO_CLOSE_FRAME
+        if "keepalive ping timeout" in (outcome.sent_reason or ""):
+            return Closure.PING_TIMEOUT
+        return Closure.NO_CLOSE_REPLY if outcome.sent_code == 1000 else Closure.CLIENT_ERROR
+    if outcome.server_closed_first is False:
+        return Closure.CLIENT_CLOSED if outcome.sent_code == 1000 else Closure.CLIENT_ERROR
+    if outcome.rcvd_code == 1011 and (outcome.rcvd_reason or "").startswith("NET-0001"):
+        return Closure.NET0001
+    if outcome.rcvd_code == 1000:
+        return Closure.CLEAN if outcome.metadata_seen else Closure.BARE_1000
+    return Closure.SERVER_ERROR
+
+
+def describe(outcome: Outcome) -> str:
+    """One human line: the close frames, or what websockets said."""
+    if outcome.rcvd_code is not None:
+        reason = f" {outcome.rcvd_reason}" if outcome.rcvd_reason else ""
+        return f"server closed {outcome.rcvd_code}{reason}"
+    return outcome.message or "connection ended"

@@ -1,0 +1,240 @@
+"""A live stream opened as a real python-websockets client opens it, and a record of how it ended.
+
+Shared by handshake, idle_timeout, keepalive, close_frame and stability. It only
+records (timings, messages, close frames, what broke the connection underneath);
+checks/closing.py decides what a record means.
+
+Library pings are off unless a check asks for them (`ping_interval=None`):
+websockets' default 20 s pings would otherwise hide the idle behaviour measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from ..context import CheckContext
+from .audio import LINEAR16_16K, chunked
+from .path import client_ssl_context, open_path
+
+MAX_MESSAGE_BYTES = 1024 * 1024  # websockets' default; a hostile server must not change it
+
+
+class TimedConnection(ClientConnection):
+    """Notes when the transport is ready: after the TLS handshake for wss://."""
+
+    transport_ready_at: float | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport_ready_at = time.monotonic()
+        super().connection_made(transport)
+
+
+@dataclass
+class Outcome:
+    """How a stream ended, as seen by the client. Times are seconds since the 101."""
+
+    closed: bool = False
+    closed_at_s: float | None = None
+    rcvd_code: int | None = None
+    rcvd_reason: str | None = None
+    sent_code: int | None = None
+    sent_reason: str | None = None
+    server_closed_first: bool | None = None
+    underlying: str | None = None  # what broke the TCP connection, e.g. "EOFError"
+    message: str = ""  # websockets' own text, e.g. "no close frame received or sent"
+    message_types: list[str] = field(default_factory=list)
+
+    @property
+    def metadata_seen(self) -> bool:
+        return "Metadata" in self.message_types
+
+    def evidence(self) -> dict[str, Any]:
+        data = {
+            "close_code_received": self.rcvd_code,
+            "close_reason_received": self.rcvd_reason,
+            "close_code_sent": self.sent_code,
+            "client_error": self.message or None,
+            "underlying_error": self.underlying,
+            "server_messages": ", ".join(self.message_types[-6:]) or None,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class LiveSession:
+    """One stream: `async with LiveSession(ctx) as s:` opens it; leaving closes the socket."""
+
+    def __init__(
+        self,
+        ctx: CheckContext,
+        *,
+        ping_interval: float | None = None,
+        ping_timeout: float | None = None,
+        close_timeout: float = 5.0,
+    ) -> None:
+        self.ctx = ctx
+        self.ping_interval, self.ping_timeout = ping_interval, ping_timeout
+        self.close_timeout = close_timeout
+        self.ws: TimedConnection | None = None
+        self.timings_ms: dict[str, float] = {}
+        self.headers: dict[str, str] = {}
+        self.received: list[tuple[float, str]] = []
+        self.first_message_at: float | None = None
+        self.closed_at: float | None = None
+        self.opened_at = 0.0
+        self._closed = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> LiveSession:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.abort()
+
+    def now(self) -> float:
+        return time.monotonic() - self.opened_at
+
+    async def open(self, timeout: float | None = None) -> None:
+        timeout = timeout or self.ctx.settings.check_timeout_s
+        started = time.monotonic()
+        path = await open_path(self.ctx, timeout)
+        self.timings_ms.update(path.timings_ms)
+        kwargs: dict[str, Any] = {"proxy": path.proxy_url if path.sock is None else None}
+        if path.sock is not None:
+            kwargs["sock"] = path.sock
+        if self.ctx.target.secure:
+            kwargs["ssl"] = client_ssl_context(self.ctx)
+            kwargs["server_hostname"] = self.ctx.target.host
+        before_upgrade = time.monotonic()
+        self.ws = await connect(
+            self.ctx.target.url,
+            additional_headers=self._auth_headers(),
+            open_timeout=max(timeout - (before_upgrade - started), 0.1),
+            ping_interval=self.ping_interval,
+            ping_timeout=self.ping_timeout,
+            close_timeout=self.close_timeout,
+            max_size=MAX_MESSAGE_BYTES,
+            create_connection=TimedConnection,
+            **kwargs,
+        )
+        self.opened_at = time.monotonic()
+        self._record_open(before_upgrade)
+        self._reader = asyncio.create_task(self._read())
+
+    def _auth_headers(self) -> dict[str, str]:
+        key = self.ctx.api_key.reveal()
+        return {"Authorization": f"Token {key}"} if key else {}
+
+    def _record_open(self, before_upgrade: float) -> None:
+        assert self.ws is not None and self.ws.response is not None
+        ready = self.ws.transport_ready_at or before_upgrade
+        if self.ctx.target.secure:
+            self.timings_ms["tls_ms"] = round((ready - before_upgrade) * 1000, 2)
+        self.timings_ms["upgrade_ms"] = round((self.opened_at - ready) * 1000, 2)
+        self.headers = {k.lower(): v for k, v in self.ws.response.headers.raw_items()}
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            async for message in self.ws:
+                self._on_message(message)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.closed_at = self.now()
+            self._closed.set()
+
+    def _on_message(self, message: str | bytes) -> None:
+        at = self.now()
+        if self.first_message_at is None:
+            self.first_message_at = at
+            self.timings_ms["first_frame_ms"] = round(at * 1000, 2)
+        kind = "binary"
+        if isinstance(message, str):
+            try:
+                kind = str(json.loads(message).get("type", "text"))
+            except (ValueError, AttributeError):
+                kind = "text"
+        self.received.append((at, kind))
+
+    @property
+    def is_open(self) -> bool:
+        return not self._closed.is_set()
+
+    async def send_audio(self, audio: bytes, chunk_s: float = 0.1, realtime: bool = True) -> bool:
+        """Stream audio in chunks at real-time pace; False if the stream ended meanwhile."""
+        started = time.monotonic()
+        for index, chunk in enumerate(chunked(audio, LINEAR16_16K, chunk_s)):
+            if realtime:
+                await self.sleep_unless_closed(started + index * chunk_s - time.monotonic())
+            if not await self.send(chunk):
+                return False
+        return self.is_open
+
+    async def send_control(self, kind: str) -> bool:
+        return await self.send(json.dumps({"type": kind}))
+
+    async def send(self, data: str | bytes) -> bool:
+        if self.ws is None or not self.is_open:
+            return False
+        try:
+            await self.ws.send(data)
+        except ConnectionClosed:
+            return False
+        return True
+
+    async def sleep_unless_closed(self, seconds: float) -> bool:
+        """Sleep, waking early if the stream ends; True if it is still open."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closed.wait(), seconds)
+        return self.is_open
+
+    async def wait_closed(self, timeout: float) -> Outcome:
+        await self.sleep_unless_closed(timeout)
+        return await self.outcome()
+
+    async def close(self) -> Outcome:
+        """A client-initiated close, as the article asks clients to do."""
+        if self.ws is not None:
+            await self.ws.close()
+            await self.wait_closed(self.close_timeout + 1)
+        return await self.outcome()
+
+    async def outcome(self) -> Outcome:
+        outcome = Outcome(message_types=[kind for _, kind in self.received])
+        if self.ws is None or self.is_open:
+            return outcome
+        await self.ws.wait_closed()
+        protocol = self.ws.protocol
+        exc = self.ws.close_exc
+        outcome.closed = True
+        outcome.closed_at_s = round(self.closed_at if self.closed_at is not None else self.now(), 3)
+        if protocol.close_rcvd is not None:
+            outcome.rcvd_code, outcome.rcvd_reason = (
+                protocol.close_rcvd.code,
+                protocol.close_rcvd.reason,
+            )
+        if protocol.close_sent is not None:
+            outcome.sent_code, outcome.sent_reason = (
+                protocol.close_sent.code,
+                protocol.close_sent.reason,
+            )
+        outcome.server_closed_first = protocol.close_rcvd_then_sent
+        outcome.underlying = type(exc.__cause__).__name__ if exc.__cause__ else None
+        outcome.message = str(exc)
+        return outcome
+
+    async def abort(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self.ws is not None and self.ws.transport is not None:
+            self.ws.transport.abort()
