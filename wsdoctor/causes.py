@@ -39,6 +39,7 @@ class Remediation:
     steps: tuple[str, ...]
     seed_section: str
     links: tuple[str, ...] = ()
+    explains: tuple[str, ...] = ()  # causes that are consequences of this one
 
 
 @functools.cache
@@ -53,6 +54,7 @@ def _load() -> dict[str, Remediation]:
             steps=tuple(entry["steps"]),  # type: ignore[arg-type]
             seed_section=str(entry["section"]),
             links=tuple(LINKS.get(link, link) for link in entry["links"]),  # type: ignore[attr-defined]
+            explains=tuple(entry.get("explains", ())),  # type: ignore[arg-type]
         )
         for cause, entry in CAUSES.items()
     }
@@ -64,3 +66,8 @@ def lookup(cause: str | None) -> Remediation | None:
 
 def all_causes() -> dict[str, Remediation]:
     return dict(_load())
+
+
+def explanations() -> dict[str, tuple[str, ...]]:
+    """cause -> the causes it explains, for trimming consequences out of the root causes."""
+    return {cause: rem.explains for cause, rem in _load().items() if rem.explains}

@@ -145,6 +145,16 @@ CAUSES: dict[str, dict[str, object]] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["websockets_proxy"],
     },
+    "proxy.clients_disagree": {
+        "title": "WebSocket and HTTP clients would take different routes",
+        "meaning": "python-websockets and httpx read proxy settings differently: websockets uses WSS_PROXY / HTTPS_PROXY but ignores ALL_PROXY, httpx also reads ALL_PROXY. Here one would go through a proxy and the other directly, so the REST API (and deepgram-sdk's REST calls) may work while live streams are blocked, or the other way round.",
+        "steps": [
+            "Set the proxy in HTTPS_PROXY (and WSS_PROXY if you want to be explicit) rather than only ALL_PROXY.",
+            "Or add the Deepgram host to NO_PROXY if both should go direct.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
+    },
     "tcp.refused": {
         "title": "The connection is refused",
         "meaning": "The first hop actively refused the TCP connection: nothing listens there, or a firewall rejects the port.",
@@ -154,6 +164,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tcp.timeout": {
         "title": "The connection attempt times out",
@@ -164,6 +175,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Network Instability",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tcp.unreachable": {
         "title": "The network route is missing",
@@ -174,6 +186,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Network Instability",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.handshake_failed": {
         "title": "The TLS handshake fails",
@@ -184,6 +197,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.verify_failed": {
         "title": "The server certificate is not trusted",
@@ -195,6 +209,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.intercepted": {
         "title": "TLS to Deepgram is intercepted",
@@ -206,6 +221,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.expired": {
         "title": "The server certificate has expired",
@@ -216,6 +232,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.hostname_mismatch": {
         "title": "The certificate is for another host",
@@ -226,6 +243,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "tls.old_protocol": {
         "title": "TLS older than 1.2 was negotiated",
@@ -236,6 +254,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "SDK and Libraries",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],
     },
     "handshake.unauthorized": {
         "title": "The API key is rejected",
@@ -247,6 +266,7 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Improper Connection Handling",
         "links": ["troubleshooting"],
+        "explains": ["rest.unauthorized"],
     },
     "handshake.bad_request": {
         "title": "The server rejects the stream parameters",
@@ -424,6 +444,11 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Network Instability",
         "links": ["troubleshooting"],
+        "explains": [
+            "idle_timeout.intermediary_drop",
+            "keepalive.intermediary_drop",
+            "close_frame.no_close_frame",
+        ],
     },
     "stability.high_latency": {
         "title": "Round trips are slow",
@@ -455,5 +480,11 @@ CAUSES: dict[str, dict[str, object]] = {
         ],
         "section": "Network Instability",
         "links": ["troubleshooting"],
+        "explains": [
+            "idle_timeout.intermediary_drop",
+            "keepalive.intermediary_drop",
+            "close_frame.no_close_frame",
+            "close_frame.timeout",
+        ],
     },
 }

@@ -79,10 +79,12 @@ class Check:
         self,
         summary: str,
         *,
+        cause: str | None = None,
         measurements: Measurements | None = None,
         evidence: Evidence | None = None,
     ) -> CheckResult:
-        return self._result(Status.PASS, summary, None, measurements, evidence)
+        """`cause` on a pass attaches advice without calling it a problem (e.g. NET-0001)."""
+        return self._result(Status.PASS, summary, cause, measurements, evidence)
 
     def warned(
         self,

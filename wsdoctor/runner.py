@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .context import CheckContext
@@ -153,9 +153,16 @@ def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
 
 
 def root_causes(
-    results: Iterable[CheckResult], depends_on: dict[str, tuple[str, ...]]
+    results: Iterable[CheckResult],
+    depends_on: Mapping[str, tuple[str, ...]],
+    explains: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
-    """Failed checks whose own dependencies all passed: the failures that explain the rest."""
+    """Failed checks whose own dependencies all passed: the failures that explain the rest.
+
+    `explains` trims consequences that have no dependency edge: when streams drop even
+    while audio flows (stability.dropped), the idle and close checks that dropped too
+    are the same fault seen again, not further root causes.
+    """
     by_id = {r.check_id: r for r in results}
     roots: list[str] = []
     for result in by_id.values():
@@ -164,4 +171,5 @@ def root_causes(
         deps = [by_id[d] for d in depends_on.get(result.check_id, ()) if d in by_id]
         if all(d.status in (Status.PASS, Status.WARN, Status.SKIP) for d in deps):
             roots.append(result.cause or result.check_id)
-    return roots
+    explained = {c for root in roots for c in (explains or {}).get(root, ())}
+    return [root for root in roots if root not in explained]

@@ -59,6 +59,7 @@ class LiveStream:
         self.last_activity = 0.0
         self.next_interim: float | None = None
         self._pending: list[dict[str, Any]] = []  # events to send with the next Results
+        self.muted = False  # no-close-reply: a server that has stopped processing this stream
         self.done = False
 
     # ------------------------------------------------------------------ loop
@@ -78,17 +79,19 @@ class LiveStream:
         self.record.duration_s = round(self.now(), 3)
 
     def _deadlines(self) -> dict[str, float]:
-        deadlines = {"idle": self.last_activity + self.config.idle_timeout}
+        deadlines: dict[str, float] = {}
+        if not self.muted:
+            deadlines["idle"] = self.last_activity + self.config.idle_timeout
         for fault in ("drop-after", "reset-after"):
             seconds = self.faults.seconds(fault)
             if seconds is not None:
                 deadlines[fault] = seconds
-        if self.next_interim is not None:
+        if self.next_interim is not None and not self.muted:
             deadlines["interim"] = self.next_interim
         return deadlines
 
     def _next_deadline(self) -> float:
-        return min(self._deadlines().values())
+        return min(self._deadlines().values(), default=self.now() + 3600)
 
     async def _on_timer(self) -> None:
         now = self.now()
@@ -263,7 +266,8 @@ class LiveStream:
     async def close_stream(self) -> None:
         self.record.close_stream_sent = True
         if "no-close-reply" in self.faults:
-            return  # a server that has stopped listening
+            self.muted = True
+            return
         if "drop-on-close" in self.faults:
             self.drop(reset=False)
             return

@@ -50,6 +50,20 @@ def proxy_endpoint(ctx: CheckContext) -> ProxyEndpoint | None:
         raise ProxyMisconfigured(str(exc)) from None
 
 
+def first_hop(ctx: CheckContext) -> tuple[str, int, str]:
+    """(host, port, role): the proxy a client would connect to, else the target.
+
+    An unusable proxy setting counts as none here; the proxy check reports it.
+    """
+    try:
+        proxy = proxy_endpoint(ctx)
+    except ProxyMisconfigured:
+        proxy = None
+    if proxy is not None:
+        return proxy.host, proxy.port, "proxy"
+    return ctx.target.host, ctx.target.port, "target"
+
+
 async def connect_first(host: str, port: int, timeout: float, timings: dict[str, float]):
     """Resolve and connect to the first address that answers, as clients do."""
     resolved = await resolve(host, port, timeout)

@@ -57,3 +57,21 @@ def websockets_proxy(
                 proxy = "socks5h://" + proxy[len("http://") :]
             return ProxyChoice(proxy, _variable(scheme, environ).upper())
     return ProxyChoice(None, "direct")
+
+
+def httpx_proxy(
+    target: Target, environ: Mapping[str, str], override: str | None = None
+) -> ProxyChoice:
+    """The proxy httpx (and so deepgram-sdk's REST calls) would pick: it also reads ALL_PROXY."""
+    if override == "none":
+        return ProxyChoice(None, "direct (--proxy none)")
+    if override:
+        return ProxyChoice(override, "--proxy")
+    proxies = environment_proxies(environ)
+    if proxies.get("no") and urllib.request.proxy_bypass_environment(target.host, proxies):
+        return ProxyChoice(None, "direct (NO_PROXY)")
+    scheme = "https" if target.secure else "http"
+    for name in (scheme, "all"):
+        if proxies.get(name):
+            return ProxyChoice(proxies[name], _variable(name, environ).upper())
+    return ProxyChoice(None, "direct")

@@ -61,7 +61,7 @@ class Outcome:
             "close_code_received": self.rcvd_code,
             "close_reason_received": self.rcvd_reason,
             "close_code_sent": self.sent_code,
-            "client_error": self.message or None,
+            "websockets_says": self.message or None,
             "underlying_error": self.underlying,
             "server_messages": ", ".join(self.message_types[-6:]) or None,
         }

@@ -90,7 +90,7 @@ def build_report(
         duration_ms=round(duration_ms, 1),
         environment=redactor.value(environment_snapshot(ctx.settings.environ)),  # type: ignore[arg-type]
         checks=entries,
-        root_causes=tuple(root_causes(results, depends)),
+        root_causes=tuple(root_causes(results, depends, causes.explanations())),
         command=redactor.text(command),
         interrupted=interrupted,
     )

@@ -34,7 +34,9 @@ def format_duration(ms: float, status: Status) -> str:
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    ) or [indent]
 
 
 def _root_cause_block(entry: CheckEntry, color: bool) -> list[str]:

@@ -1,0 +1,94 @@
+"""close_frame: does a stream end the way the article asks, with a close frame both ways?
+
+Part one streams ~2 s of real-time audio and sends CloseStream: Deepgram must
+answer with final Results, then Metadata, then a 1000 close frame. Part two
+closes from the client side and checks that the close frame is echoed.
+"""
+
+from __future__ import annotations
+
+from ..context import CheckContext, Settings
+from ..model import CheckResult
+from ..net.audio import tone
+from ..net.session import LiveSession, Outcome
+from ..plugin import Check
+from .closing import Closure, classify_close, describe
+
+NO_CLOSE_FRAME = "close_frame.no_close_frame"
+NO_CLOSE_REPLY = "close_frame.no_close_reply"
+TIMEOUT = "close_frame.timeout"
+UNEXPECTED_CODE = "close_frame.unexpected_code"
+NO_METADATA = "close_frame.no_metadata"
+
+AUDIO_S = 2.0
+CLOSE_WAIT_S = 5.0
+ECHO_WAIT_S = 3.0
+# Most telling first: when both parts fail, the report names the first of these.
+PRIORITY = (NO_CLOSE_FRAME, UNEXPECTED_CODE, NO_METADATA, NO_CLOSE_REPLY, TIMEOUT)
+
+
+def after_close_stream(outcome: Outcome) -> tuple[str | None, str]:
+    closure = classify_close(outcome)
+    if closure is Closure.CLEAN:
+        return None, "CloseStream -> final Results, Metadata, 1000"
+    if closure is Closure.STILL_OPEN:
+        return TIMEOUT, f"no close within {CLOSE_WAIT_S:g} s of CloseStream"
+    if closure is Closure.BARE_1000:
+        return NO_METADATA, "1000 close after CloseStream, but no Metadata before it"
+    if closure is Closure.NO_CLOSE_FRAME:
+        return NO_CLOSE_FRAME, f"after CloseStream: {describe(outcome)}"
+    if closure is Closure.NO_CLOSE_REPLY:
+        return NO_CLOSE_REPLY, describe(outcome)
+    return UNEXPECTED_CODE, f"after CloseStream: {describe(outcome)}"
+
+
+def after_client_close(outcome: Outcome) -> tuple[str | None, str]:
+    closure = classify_close(outcome)
+    if closure in (Closure.CLIENT_CLOSED, Closure.CLEAN):
+        return None, "client close() echoed"
+    if closure is Closure.NO_CLOSE_REPLY:
+        return NO_CLOSE_REPLY, f"client close(): {describe(outcome)}"
+    if closure is Closure.NO_CLOSE_FRAME:
+        return NO_CLOSE_FRAME, f"client close(): {describe(outcome)}"
+    return UNEXPECTED_CODE, f"client close(): {describe(outcome)}"
+
+
+class CloseFrameCheck(Check):
+    id = "close_frame"
+    title = "Close-frame round trip"
+    depends_on = ("handshake",)
+    tags = ("network",)
+    causes = PRIORITY
+
+    def deadline_s(self, settings: Settings) -> float:
+        return AUDIO_S + CLOSE_WAIT_S + ECHO_WAIT_S + 2 * settings.check_timeout_s
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        first = await self._close_stream(ctx)
+        second = await self._client_close(ctx)
+        (cause_1, text_1), (cause_2, text_2) = after_close_stream(first), after_client_close(second)
+        evidence = {f"close_stream_{k}": v for k, v in first.evidence().items()}
+        evidence.update({f"client_close_{k}": v for k, v in second.evidence().items()})
+        measurements = {}
+        if first.closed_at_s is not None:
+            measurements["close_after_audio_s"] = first.closed_at_s
+        causes = [c for c in (cause_1, cause_2) if c]
+        if not causes:
+            return self.passed(f"{text_1}; {text_2}", measurements=measurements, evidence=evidence)
+        cause = min(causes, key=PRIORITY.index)
+        text = text_1 if cause == cause_1 else text_2
+        return self.failed(cause, text, measurements=measurements, evidence=evidence)
+
+    async def _close_stream(self, ctx: CheckContext) -> Outcome:
+        async with LiveSession(ctx, close_timeout=2) as session:
+            if await session.send_audio(tone(AUDIO_S)):
+                await session.send_control("CloseStream")
+            return await session.wait_closed(CLOSE_WAIT_S)
+
+    async def _client_close(self, ctx: CheckContext) -> Outcome:
+        async with LiveSession(ctx, close_timeout=ECHO_WAIT_S) as session:
+            await session.send_audio(tone(0.2), realtime=False)
+            return await session.close()
+
+
+check = CloseFrameCheck()

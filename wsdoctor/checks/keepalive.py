@@ -1,0 +1,73 @@
+"""keepalive: do KeepAlive messages hold a stream open past the idle window?
+
+One chunk of audio first (KeepAlive does not hold a stream that never had
+audio), then {"type": "KeepAlive"} text frames at Deepgram's recommended pace
+for one and a half idle windows.
+"""
+
+from __future__ import annotations
+
+from ..context import CheckContext, Settings
+from ..model import CheckResult
+from ..net.audio import silence
+from ..net.session import LiveSession
+from ..plugin import Check
+from .closing import Closure, classify_close, describe
+
+NOT_HONOURED = "keepalive.not_honoured"
+INTERMEDIARY_DROP = "keepalive.intermediary_drop"
+RECOMMENDED_INTERVAL_S = 3.0
+HOLD_FACTOR = 1.5
+
+
+def plan(settings: Settings) -> tuple[float, float]:
+    """(interval, how long to hold): scaled to the server's idle window."""
+    window = settings.server_idle_s
+    return round(min(RECOMMENDED_INTERVAL_S, window / 3), 2), window * HOLD_FACTOR
+
+
+class KeepaliveCheck(Check):
+    id = "keepalive"
+    title = "KeepAlive holds an idle stream"
+    depends_on = ("handshake",)
+    tags = ("slow",)
+    causes = (NOT_HONOURED, INTERMEDIARY_DROP)
+
+    def deadline_s(self, settings: Settings) -> float:
+        return plan(settings)[1] + settings.check_timeout_s
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        interval, hold = plan(ctx.settings)
+        sent = 0
+        async with LiveSession(ctx) as session:
+            await session.send_audio(silence(0.1), realtime=False)
+            while session.now() < hold and await session.send_control("KeepAlive"):
+                sent += 1
+                await session.sleep_unless_closed(min(interval, hold - session.now()))
+            if session.is_open:
+                await session.send_control("CloseStream")
+                await session.wait_closed(ctx.settings.check_timeout_s / 2)
+                held = hold
+            else:
+                held = session.closed_at or 0.0
+            outcome = await session.outcome()
+        closure = classify_close(outcome)
+        measurements = {"held_s": round(held, 3), "keepalive_interval_s": interval}
+        details = {
+            "measurements": measurements,
+            "evidence": {**outcome.evidence(), "keepalives": sent},
+        }
+        if held >= hold:
+            text = f"{sent} KeepAlive messages every {interval:g} s held the stream for {hold:g} s"
+            return self.passed(text, **details)
+        if closure is Closure.NET0001:
+            text = f"NET-0001 after {held:.1f} s although {sent} KeepAlive messages were sent"
+            return self.failed(NOT_HONOURED, text, **details)
+        if closure is Closure.SERVER_ERROR:
+            text = f"the server ended the stream ({describe(outcome)}); see close_frame"
+            return self.warned(text, **details)
+        text = f"the stream was cut after {held:.1f} s despite KeepAlive: {describe(outcome)}"
+        return self.failed(INTERMEDIARY_DROP, text, **details)
+
+
+check = KeepaliveCheck()

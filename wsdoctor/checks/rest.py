@@ -1,0 +1,83 @@
+"""rest: is Deepgram's REST API reachable with this key, so the article's fallback is open?
+
+Uses httpx the way deepgram-sdk's REST calls do, including httpx's own reading of
+proxy variables (which, unlike websockets, honours ALL_PROXY).
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+
+from ..context import CheckContext
+from ..model import CheckResult
+from ..plugin import Check, CheckFailed
+
+UNREACHABLE = "rest.unreachable"
+UNAUTHORIZED = "rest.unauthorized"
+KEY_CHECK_PATH = "/v1/projects"
+BODY_PREVIEW = 200
+
+
+def httpx_verify(ctx: CheckContext) -> ssl.SSLContext | bool:
+    if ctx.settings.insecure:
+        return False
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ctx.settings.ca_file:
+        context.load_verify_locations(cafile=ctx.settings.ca_file)
+    return context
+
+
+class RestCheck(Check):
+    id = "rest"
+    title = "REST API fallback"
+    depends_on = ("dns", "proxy")
+    tags = ("network",)
+    causes = (UNREACHABLE, UNAUTHORIZED)
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        import httpx
+
+        url = ctx.target.http_base + KEY_CHECK_PATH
+        key = ctx.api_key.reveal()
+        headers = {"Authorization": f"Token {key}"} if key else {}
+        proxy = None if ctx.settings.proxy in (None, "none") else ctx.settings.proxy
+        timeout = httpx.Timeout(ctx.settings.check_timeout_s * 0.8)
+        trust_env = ctx.settings.proxy is None
+        started = time.monotonic()
+        try:
+            async with httpx.AsyncClient(
+                verify=httpx_verify(ctx), proxy=proxy, trust_env=trust_env, timeout=timeout
+            ) as client:
+                response = await client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            text = f"GET {KEY_CHECK_PATH} failed: {type(exc).__name__}: {exc}"
+            raise CheckFailed(UNREACHABLE, text) from None
+        elapsed = round((time.monotonic() - started) * 1000, 2)
+        evidence = {
+            "status": response.status_code,
+            "dg_request_id": response.headers.get("dg-request-id", ""),
+            "body_start": response.text[:BODY_PREVIEW],
+        }
+        details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
+        return self._verdict(response.status_code, bool(key), details)
+
+    def _verdict(self, status: int, has_key: bool, details: dict) -> CheckResult:
+        if status == 200:
+            return self.passed(
+                "REST API reachable and the key is accepted: the REST fallback is available",
+                **details,
+            )
+        if status in (401, 403) and not has_key:
+            return self.passed(
+                f"REST API reachable ({status} without a key); give --api-key to check the key",
+                **details,
+            )
+        if status in (401, 403):
+            raise CheckFailed(UNAUTHORIZED, f"REST API rejects the key ({status})", **details)
+        raise CheckFailed(UNREACHABLE, f"GET {KEY_CHECK_PATH} answered {status}", **details)
+
+
+check = RestCheck()

@@ -1,0 +1,140 @@
+"""stability: does a stream carrying real-time audio stay up, and how quick is the path?
+
+Streams audio at real-time pace and pings every second with its own pong
+deadline, so a dead path (which sends no error at all while pings are off) is
+caught within a few seconds rather than at the library's 40 s keepalive limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+from ..context import CheckContext, Settings
+from ..model import CheckResult
+from ..net.audio import tone
+from ..net.session import LiveSession, Outcome
+from ..plugin import Check
+from .closing import Closure, classify_close, describe
+
+DROPPED = "stability.dropped"
+HIGH_LATENCY = "stability.high_latency"
+JITTER = "stability.jitter"
+PONG_LOSS = "stability.pong_loss"
+
+PING_EVERY_S = 1.0
+PONG_DEADLINE_S = 2.0
+DEAD_AFTER_LOST = 3  # consecutive lost pongs: the path is dead
+HIGH_P95_MS = 500.0
+JITTER_MS = 150.0
+CHUNK_S = 0.1
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Pinger:
+    """Pings once a second; counts round trips and pongs lost past their deadline."""
+
+    def __init__(self, session: LiveSession) -> None:
+        self.session = session
+        self.rtts_ms: list[float] = []
+        self.lost = 0
+        self.lost_in_a_row = 0
+
+    async def run(self, until: float) -> None:
+        while time.monotonic() < until and self.session.is_open:
+            started = time.monotonic()
+            try:
+                waiter = await self.session.ws.ping()  # type: ignore[union-attr]
+                await asyncio.wait_for(waiter, PONG_DEADLINE_S)
+            except TimeoutError:
+                self.lost += 1
+                self.lost_in_a_row += 1
+                if self.lost_in_a_row >= DEAD_AFTER_LOST:
+                    return
+            except Exception:  # the connection ended: the audio loop reports it
+                return
+            else:
+                self.rtts_ms.append((time.monotonic() - started) * 1000)
+                self.lost_in_a_row = 0
+            await asyncio.sleep(max(0.0, started + PING_EVERY_S - time.monotonic()))
+
+    @property
+    def dead(self) -> bool:
+        return self.lost_in_a_row >= DEAD_AFTER_LOST
+
+
+class StabilityCheck(Check):
+    id = "stability"
+    title = "Stream stability under real-time audio"
+    depends_on = ("handshake",)
+    tags = ("slow",)
+    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS)
+
+    def deadline_s(self, settings: Settings) -> float:
+        return settings.stability_s + PONG_DEADLINE_S + settings.check_timeout_s
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        seconds = ctx.settings.stability_s
+        async with LiveSession(ctx, close_timeout=2) as session:
+            pinger = Pinger(session)
+            until = time.monotonic() + seconds
+            pings = asyncio.create_task(pinger.run(until))
+            streaming = asyncio.create_task(session.send_audio(tone(seconds), CHUNK_S))
+            await asyncio.wait({pings, streaming}, return_when=asyncio.FIRST_COMPLETED)
+            if pinger.dead:
+                streaming.cancel()
+            await asyncio.gather(pings, streaming, return_exceptions=True)
+            dropped_at = session.closed_at
+            if session.is_open:
+                await session.send_control("CloseStream")
+            outcome = await session.outcome()
+        return self._verdict(pinger, seconds, dropped_at, outcome)
+
+    def _verdict(
+        self, pinger: Pinger, seconds: float, dropped_at: float | None, outcome: Outcome
+    ) -> CheckResult:
+        measurements = self._measure(pinger)
+        details = {"measurements": measurements, "evidence": outcome.evidence()}
+        if dropped_at is not None and classify_close(outcome) is Closure.SERVER_ERROR:
+            text = f"the server ended the stream after {dropped_at:.1f} s ({describe(outcome)})"
+            return self.warned(text + "; see close_frame", **details)
+        if dropped_at is not None:
+            measurements["dropped_at_s"] = round(dropped_at, 3)
+            text = f"the stream dropped after {dropped_at:.1f} s of audio: {describe(outcome)}"
+            return self.failed(DROPPED, text, **details)
+        if pinger.dead:
+            text = (
+                f"{pinger.lost} pings unanswered: the path went dead (no error while pings are off)"
+            )
+            return self.failed(PONG_LOSS, text, **details)
+        summary = f"{seconds:g} s of real-time audio, {len(pinger.rtts_ms)} pings"
+        if pinger.rtts_ms:
+            p50, p95 = measurements["rtt_p50_ms"], measurements["rtt_p95_ms"]
+            summary += f", RTT p50 {p50:.1f} ms / p95 {p95:.1f} ms"
+        if pinger.lost:
+            return self.warned(f"{summary}; {pinger.lost} pongs lost", PONG_LOSS, **details)
+        if measurements.get("rtt_p95_ms", 0) > HIGH_P95_MS:
+            return self.warned(f"{summary}: high latency", HIGH_LATENCY, **details)
+        if measurements.get("jitter_ms", 0) > JITTER_MS:
+            return self.warned(
+                f"{summary}: jitter {measurements['jitter_ms']:.0f} ms", JITTER, **details
+            )
+        return self.passed(summary, **details)
+
+    def _measure(self, pinger: Pinger) -> dict[str, float]:
+        rtts = pinger.rtts_ms
+        measurements = {"pings_lost": float(pinger.lost), "pongs": float(len(rtts))}
+        if rtts:
+            measurements["rtt_p50_ms"] = round(statistics.median(rtts), 2)
+            measurements["rtt_p95_ms"] = round(percentile(rtts, 0.95), 2)
+            measurements["jitter_ms"] = round(statistics.pstdev(rtts), 2)
+        return measurements
+
+
+check = StabilityCheck()

@@ -1,0 +1,167 @@
+"""TLS as the server presents it, and whether each trust store accepts it.
+
+One unverified handshake records what is on the wire (version, cipher, ALPN, the
+leaf certificate); separate handshakes ask certifi, the OS store (truststore)
+and --ca-file for their verdict. Every handshake takes the same path the client
+would: direct, or through the proxy's CONNECT tunnel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import ssl
+import time
+from dataclasses import dataclass, field
+
+from ..context import CheckContext
+from .path import open_path
+
+
+@dataclass
+class Presented:
+    version: str
+    cipher: str
+    alpn: str | None
+    leaf_der: bytes
+    elapsed_ms: float
+
+
+@dataclass
+class Leaf:
+    subject: str
+    issuer: str
+    issuer_org: str
+    dns_names: list[str] = field(default_factory=list)
+    ip_names: list[str] = field(default_factory=list)
+    not_before: dt.datetime | None = None
+    not_after: dt.datetime | None = None
+    sha256: str = ""
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.not_after is not None and self.not_after < now
+
+    def covers(self, host: str) -> bool:
+        try:
+            return str(ipaddress.ip_address(host)) in self.ip_names
+        except ValueError:
+            pass
+        host = host.lower().rstrip(".")
+        for name in (n.lower() for n in self.dns_names):
+            if name == host:
+                return True
+            if name.startswith("*.") and host.count(".") >= 2 and host.split(".", 1)[1] == name[2:]:
+                return True
+        return False
+
+
+@dataclass
+class Verdict:
+    store: str
+    ok: bool
+    error: str | None = None
+    verify_code: int | None = None
+
+
+def inspecting_context() -> ssl.SSLContext:
+    """Accepts anything, including old protocols, so we can see what is presented."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+def store_contexts(ca_file: str | None) -> dict[str, ssl.SSLContext]:
+    import certifi
+    import truststore
+
+    contexts = {
+        "certifi": ssl.create_default_context(cafile=certifi.where()),
+        "os_store": truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
+    }
+    if ca_file:
+        contexts["ca_file"] = ssl.create_default_context(cafile=ca_file)
+    return contexts
+
+
+async def _handshake(ctx: CheckContext, context: ssl.SSLContext, timeout: float):
+    path = await open_path(ctx, timeout)
+    if path.sock is None:
+        raise ConnectionError("TLS through a SOCKS or https:// proxy is not inspected")
+    started = time.monotonic()
+    _, writer = await asyncio.wait_for(
+        asyncio.open_connection(
+            sock=path.sock,
+            ssl=context,
+            server_hostname=ctx.target.host,
+            ssl_handshake_timeout=timeout,
+        ),
+        timeout,
+    )
+    elapsed = round((time.monotonic() - started) * 1000, 2)
+    return writer, elapsed
+
+
+async def presented(ctx: CheckContext, timeout: float) -> Presented:
+    writer, elapsed = await _handshake(ctx, inspecting_context(), timeout)
+    try:
+        ssl_object = writer.get_extra_info("ssl_object")
+        return Presented(
+            version=ssl_object.version() or "?",
+            cipher=ssl_object.cipher()[0],
+            alpn=ssl_object.selected_alpn_protocol(),
+            leaf_der=ssl_object.getpeercert(binary_form=True) or b"",
+            elapsed_ms=elapsed,
+        )
+    finally:
+        writer.transport.abort()
+
+
+async def verify(ctx: CheckContext, store: str, context: ssl.SSLContext, timeout: float) -> Verdict:
+    try:
+        writer, _ = await _handshake(ctx, context, timeout)
+    except ssl.SSLCertVerificationError as exc:
+        return Verdict(store, False, exc.verify_message or str(exc), exc.verify_code)
+    except (ssl.SSLError, OSError, TimeoutError) as exc:
+        return Verdict(store, False, f"{type(exc).__name__}: {exc}")
+    writer.transport.abort()
+    return Verdict(store, True)
+
+
+async def verify_all(ctx: CheckContext, timeout: float) -> dict[str, Verdict]:
+    contexts = store_contexts(ctx.settings.ca_file)
+    verdicts = await asyncio.gather(*(verify(ctx, s, c, timeout) for s, c in contexts.items()))
+    return {v.store: v for v in verdicts}
+
+
+def parse_leaf(der: bytes) -> Leaf:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    cert = x509.load_der_x509_certificate(der)
+
+    def first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+        values = name.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    leaf = Leaf(
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        issuer_org=first(cert.issuer, NameOID.ORGANIZATION_NAME)
+        or first(cert.issuer, NameOID.COMMON_NAME),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        sha256=cert.fingerprint(hashes.SHA256()).hex(),
+    )
+    try:
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        leaf.dns_names = sans.get_values_for_type(x509.DNSName)
+        leaf.ip_names = [str(ip) for ip in sans.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        pass
+    return leaf
