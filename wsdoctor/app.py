@@ -38,6 +38,7 @@ class CheckOptions:
     quick: bool = False
     settings: Settings = field(default_factory=Settings)
     lab_faults: tuple[str, ...] | None = None  # None: no lab; () : a faithful lab
+    lab_idle_s: float = 2.0  # the in-process lab's idle window (tests scale it down)
     json_path: str | None = None
     out_dir: str = "reports"
     save: bool = True
@@ -66,7 +67,8 @@ async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings
         return
     from .lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
 
-    async with lab_target(options.lab_faults, options.settings) as (url, settings, key):
+    lab = lab_target(options.lab_faults, options.settings, options.lab_idle_s)
+    async with lab as (url, settings, key):
         yield url, settings, options.api_key or key
 
 

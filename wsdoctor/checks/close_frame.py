@@ -32,7 +32,7 @@ def after_close_stream(outcome: Outcome) -> tuple[str | None, str]:
     if closure is Closure.CLEAN:
         return None, "CloseStream -> final Results, Metadata, 1000"
     if closure is Closure.STILL_OPEN:
-        return TIMEOUT, f"no close within {CLOSE_WAIT_S:g} s of CloseStream"
+        return TIMEOUT, "CloseStream got no close frame in time"
     if closure is Closure.BARE_1000:
         return NO_METADATA, "1000 close after CloseStream, but no Metadata before it"
     if closure is Closure.NO_CLOSE_FRAME:
@@ -83,10 +83,11 @@ class CloseFrameCheck(Check):
         async with LiveSession(ctx, close_timeout=2) as session:
             if await session.send_audio(tone(AUDIO_S)):
                 await session.send_control("CloseStream")
-            return await session.wait_closed(CLOSE_WAIT_S)
+            return await session.wait_closed(min(CLOSE_WAIT_S, ctx.settings.check_timeout_s))
 
     async def _client_close(self, ctx: CheckContext) -> Outcome:
-        async with LiveSession(ctx, close_timeout=ECHO_WAIT_S) as session:
+        echo_wait = min(ECHO_WAIT_S, ctx.settings.check_timeout_s)
+        async with LiveSession(ctx, close_timeout=echo_wait) as session:
             await session.send_audio(tone(0.2), realtime=False)
             return await session.close()
 

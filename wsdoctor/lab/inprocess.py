@@ -18,16 +18,16 @@ DEMO_KEY = "wsdoctor-lab-demo-key"
 
 @contextlib.asynccontextmanager
 async def lab_target(
-    fault_specs: Iterable[str], settings: Settings
+    fault_specs: Iterable[str], settings: Settings, idle_s: float = DEMO_IDLE_S
 ) -> AsyncIterator[tuple[str, Settings, str]]:
     """Yield the lab's URL, settings adjusted to it, and the key it accepts."""
     faults = Faults.parse(fault_specs)
-    config = LabConfig(idle_timeout=DEMO_IDLE_S, faults=faults)
+    config = LabConfig(idle_timeout=idle_s, faults=faults)
     async with running_lab(config) as lab:
         adjusted = dataclasses.replace(
             settings,
-            server_idle_s=DEMO_IDLE_S,
-            idle_max_s=min(settings.idle_max_s, DEMO_IDLE_S + 3),
+            server_idle_s=idle_s,
+            idle_max_s=min(settings.idle_max_s, idle_s + 3),
             ca_file=lab.ca_file or settings.ca_file,
             proxy="none",
         )

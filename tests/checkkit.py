@@ -1,0 +1,38 @@
+"""Running the real checks against an in-process lab, scaled down for the test suite."""
+
+from __future__ import annotations
+
+import asyncio
+
+from wsdoctor.app import CheckOptions, CheckSession
+from wsdoctor.context import Settings
+from wsdoctor.model import Report
+from wsdoctor.registry import Registry
+
+REGISTRY = Registry.discover()
+FAST = Settings(check_timeout_s=3.0, stability_s=1.5, idle_max_s=4.0, environ={})
+
+
+def run_against_lab(
+    *faults: str,
+    only: tuple[str, ...] = (),
+    idle: float = 1.0,
+    api_key: str | None = None,
+    settings: Settings = FAST,
+) -> Report:
+    options = CheckOptions(
+        url="ws://127.0.0.1:9/v1/listen",  # replaced by the lab's URL
+        api_key=api_key,
+        only=only,
+        settings=settings,
+        lab_faults=faults,
+        lab_idle_s=idle,
+        save=False,
+    )
+    session = CheckSession(options, REGISTRY)
+    asyncio.run(session.run())
+    return session.report()
+
+
+def statuses(report: Report) -> dict[str, str]:
+    return {entry.id: entry.status.value for entry in report.checks}

@@ -1,0 +1,82 @@
+"""Every check against the lab: each fault diagnosed as its own root cause, and nothing else."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from checkkit import FAST, run_against_lab, statuses
+
+from wsdoctor.checks import stability
+from wsdoctor.report.json import render_json
+
+
+def test_faithful_lab_passes_everything(report_schema):
+    report = run_against_lab()
+    jsonschema.validate(json.loads(render_json(report)), report_schema)
+    assert report.root_causes == ()
+    assert statuses(report) == {
+        "dns": "pass", "proxy": "pass", "sdk": "pass", "rest": "pass", "tcp": "pass",
+        "tls": "skip", "handshake": "pass", "close_frame": "pass", "idle_timeout": "pass",
+        "keepalive": "pass", "stability": "pass",
+    }  # fmt: skip
+    idle = report.entry("idle_timeout")
+    assert idle.result.cause == "idle_timeout.server_timeout"  # passes, with the advice attached
+    assert 0.9 <= idle.result.measurements["idle_close_s"] <= 1.5
+    handshake = report.entry("handshake").result
+    assert handshake.evidence["dg_request_id"]
+    assert {"tcp_ms", "upgrade_ms", "first_frame_ms"} <= set(handshake.measurements)
+
+
+@pytest.mark.parametrize(
+    ("faults", "root_causes"),
+    [
+        (("auth",), ("handshake.unauthorized",)),
+        (("bad-request",), ("handshake.bad_request",)),
+        (("rate-limit",), ("handshake.rate_limited",)),
+        (("upgrade-stripped",), ("handshake.upgrade_rejected",)),
+        (("hostile=headers",), ("handshake.upgrade_rejected",)),
+        (("slow-handshake=6",), ("handshake.timeout",)),
+        (("drop-on-close",), ("close_frame.no_close_frame",)),
+        (("no-close-reply",), ("close_frame.no_close_reply",)),
+        (("data-error",), ("close_frame.unexpected_code",)),
+        (("net0000",), ("close_frame.unexpected_code",)),
+        (("drop-after=0.5",), ("stability.dropped",)),
+        (("reset-after=0.5",), ("stability.dropped",)),
+        (("no-pong",), ("stability.pong_loss",)),
+        (("hostile",), ("idle_timeout.intermediary_drop",)),
+        (("tls-expired",), ("tls.expired",)),
+        (("tls-wrong-host",), ("tls.hostname_mismatch",)),
+    ],
+)
+def test_each_fault_is_its_own_root_cause(faults, root_causes):
+    report = run_against_lab(*faults, settings=FAST)
+    assert report.root_causes == root_causes, statuses(report)
+
+
+def test_no_pong_is_caught_within_the_pong_deadline():
+    result = run_against_lab("no-pong", only=("stability",)).entry("stability").result
+    assert result.status.value == "fail"
+    # Noticed at the first ping's own deadline, not after several missed pings.
+    assert result.measurements["pong_missing_after_s"] <= stability.PONG_DEADLINE_S + 0.5
+
+
+def test_data_error_explains_the_encoding():
+    entry = run_against_lab("data-error", only=("close_frame",)).entry("close_frame")
+    assert "DATA-0000" in entry.result.summary
+    assert "encoding" in " ".join(entry.remediation.steps)
+
+
+def test_tls_lab_with_its_ca_passes_as_a_private_ca():
+    report = run_against_lab("tls-wrong-host", only=("tls",))
+    tls = report.entry("tls").result
+    assert "wrong-host" in tls.evidence["san"]
+    assert tls.evidence["verify_ca_file"] != "ok"
+
+
+@pytest.mark.parametrize("faults", [("drop-on-close",), ("no-pong",), ("auth",)])
+def test_repeated_runs_diagnose_identically(faults):
+    runs = [run_against_lab(*faults) for _ in range(3)]
+    assert len({r.root_causes for r in runs}) == 1
+    assert len({tuple(sorted(statuses(r).items())) for r in runs}) == 1
