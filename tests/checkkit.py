@@ -36,3 +36,17 @@ def run_against_lab(
 
 def statuses(report: Report) -> dict[str, str]:
     return {entry.id: entry.status.value for entry in report.checks}
+
+
+def run_against(
+    url: str,
+    *,
+    only: tuple[str, ...] = (),
+    api_key: str | None = "lab-test-key-0123456789",
+    settings: Settings = FAST,
+) -> Report:
+    """The real checks against any URL (a lab behind an intermediary, say)."""
+    options = CheckOptions(url=url, api_key=api_key, only=only, settings=settings, save=False)
+    session = CheckSession(options, REGISTRY)
+    asyncio.run(session.run())
+    return session.report()

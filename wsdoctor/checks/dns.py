@@ -75,7 +75,9 @@ class DnsCheck(Check):
             ctx.share("dns.addresses", (host.strip("[]"),))
             return self.passed(f"{host} is an IP address; nothing to resolve")
         budget = ctx.settings.check_timeout_s * 0.8
-        system, system_error = await self._system_lookup(host, port, budget)
+        system, system_error = None, None
+        if ctx.settings.dns_server is None:  # with --dns-server, only that resolver is asked
+            system, system_error = await self._system_lookup(host, port, budget)
         answers = await query(host, ctx.settings.dns_server, budget)
         evidence = _dns_evidence(answers, system)
         measurements = {f"{k.lower()}_query_ms": v for k, v in answers.elapsed_ms.items()}
