@@ -93,9 +93,9 @@ class ProxyCheck(Check):
         measurements: dict,
     ) -> CheckResult:
         evidence["connect_status"] = f"{tunnel.status} {tunnel.reason}".strip()
-        evidence.update(
-            {f"proxy_{h}": tunnel.headers[h] for h in IDENTIFYING_HEADERS if h in tunnel.headers}
-        )
+        for header in IDENTIFYING_HEADERS:
+            if header in tunnel.headers:
+                evidence[f"header_{header.replace('-', '_')}"] = tunnel.headers[header]
         where = f"{proxy.host}:{proxy.port}"
         goal = f"{ctx.target.host}:{ctx.target.port}"
         if tunnel.status == 407:

@@ -1,0 +1,109 @@
+"""tls: the lab's trustme certificates on the wire, and the verdict rules (pure)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from checkkit import FAST, run_against
+from lab_thread import LabThread
+
+from wsdoctor.checks import tls
+from wsdoctor.net.tlsprobe import Leaf, Presented, Verdict
+
+QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
+
+
+def tls_against_lab(*faults: str, ca: bool = True, insecure: bool = False):
+    with LabThread(*faults, tls=True) as lab:
+        settings = dataclasses.replace(
+            FAST, proxy="none", ca_file=lab.ca_file if ca else None, insecure=insecure
+        )
+        report = run_against(f"wss://localhost:{lab.port}{QUERY}", only=("tls",), settings=settings)
+    return report.entry("tls").result
+
+
+def test_good_private_chain_passes_with_ca_file():
+    result = tls_against_lab()
+    assert result.status.value == "pass", result.summary
+    assert result.evidence["verify_ca_file"] == "ok"
+    assert result.evidence["version"] in ("TLSv1.2", "TLSv1.3")
+    assert "localhost" in result.evidence["san"]
+
+
+def test_without_the_ca_it_is_a_verify_failure():
+    result = tls_against_lab(ca=False)
+    assert (result.status.value, result.cause) == ("fail", tls.VERIFY_FAILED)
+
+
+@pytest.mark.parametrize(
+    ("fault", "cause"), [("tls-expired", tls.EXPIRED), ("tls-wrong-host", tls.HOSTNAME_MISMATCH)]
+)
+def test_broken_certificates(fault, cause):
+    result = tls_against_lab(fault)
+    assert (result.status.value, result.cause) == ("fail", cause)
+
+
+def test_insecure_continues_but_reports_what_it_saw():
+    result = tls_against_lab("tls-expired", insecure=True)
+    assert (result.status.value, result.cause) == ("warn", tls.EXPIRED)
+    assert result.summary.startswith("--insecure")
+
+
+NOW = dt.datetime.now(dt.UTC)
+SHOWN = Presented("TLSv1.3", "TLS_AES_128_GCM_SHA256", "http/1.1", b"", 12.0)
+
+
+def leaf(issuer: str = "CN=Good CA,O=Good CA", names=("api.example.com",), days: int = 30) -> Leaf:
+    return Leaf(
+        "CN=x", issuer, issuer.split("O=")[-1], list(names), [], NOW, NOW + dt.timedelta(days)
+    )
+
+
+def verdicts(**ok: bool) -> dict[str, Verdict]:
+    return {store: Verdict(store, value, None if value else "unable to get local issuer", 20)
+            for store, value in ok.items()}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("host", "cert", "trust", "expected"),
+    [
+        ("api.example.com", leaf(), verdicts(certifi=True, os_store=True), ("pass", None)),
+        (
+            "api.example.com",
+            leaf("CN=Corp,O=Corp Inspection"),
+            verdicts(certifi=False, os_store=True),
+            ("warn", tls.INTERCEPTED),
+        ),
+        (
+            "localhost",
+            leaf(names=("localhost",)),
+            verdicts(certifi=False, ca_file=True),
+            ("pass", None),
+        ),
+        (
+            "api.example.com",
+            leaf("CN=Zscaler Root,O=Zscaler Inc."),
+            verdicts(certifi=False),
+            ("fail", tls.INTERCEPTED),
+        ),
+        ("api.example.com", leaf(), verdicts(certifi=False), ("fail", tls.VERIFY_FAILED)),
+        ("api.example.com", leaf(days=-1), verdicts(certifi=False), ("fail", tls.EXPIRED)),
+        (
+            "api.example.com",
+            leaf(names=("*.other.com",)),
+            verdicts(certifi=True),
+            ("fail", tls.HOSTNAME_MISMATCH),
+        ),
+        ("api.example.com", leaf(names=("*.example.com",)), verdicts(certifi=True), ("pass", None)),
+    ],
+)
+def test_judge(host, cert, trust, expected):
+    status, cause, _ = tls.judge(host, SHOWN, cert, trust)
+    assert (status, cause) == expected
+
+
+def test_old_protocol_is_judged_first():
+    old = dataclasses.replace(SHOWN, version="TLSv1.1")
+    assert tls.judge("api.example.com", old, leaf(), verdicts(certifi=True))[1] == tls.OLD_PROTOCOL
