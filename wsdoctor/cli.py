@@ -42,7 +42,7 @@ def cli() -> None:
 @click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY).")
 @click.option("--only", metavar="ID,...", help="Run only these checks (and what they need).")
 @click.option("--skip", metavar="ID,...", help="Do not run these checks.")
-@click.option("--quick", is_flag=True, help="Skip checks tagged slow.")
+@click.option("--quick", is_flag=True, help="Skip slow checks; shorter close_frame audio.")
 @click.option("--proxy", metavar="URL|none", help="Proxy to use, or 'none' to go direct.")
 @click.option("--dns-server", metavar="IP[:PORT]", help="Resolver to ask instead of the system's.")
 @click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust.")
@@ -124,6 +124,7 @@ def _check_options(**opts: Any) -> CheckOptions:
         dns_server=validate.parse_dns_server(opts["dns_server"]),
         ca_file=validate.validate_ca_file(opts["ca_file"]),
         insecure=opts["insecure"],
+        quick=opts["quick"],
         environ=dict(os.environ),
     )
     json_path = validate.validate_json_path(opts["json_path"])

@@ -56,6 +56,7 @@ class Settings:
     ca_file: str | None = None
     insecure: bool = False
     stability_s: float = 10.0
+    quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @property

@@ -21,6 +21,7 @@ UNEXPECTED_CODE = "close_frame.unexpected_code"
 NO_METADATA = "close_frame.no_metadata"
 
 AUDIO_S = 2.0
+QUICK_AUDIO_S = 0.5
 CLOSE_WAIT_S = 5.0
 ECHO_WAIT_S = 3.0
 # Most telling first: when both parts fail, the report names the first of these.
@@ -81,7 +82,8 @@ class CloseFrameCheck(Check):
 
     async def _close_stream(self, ctx: CheckContext) -> Outcome:
         async with LiveSession(ctx, close_timeout=2) as session:
-            if await session.send_audio(tone(AUDIO_S)):
+            seconds = QUICK_AUDIO_S if ctx.settings.quick else AUDIO_S
+            if await session.send_audio(tone(seconds)):
                 await session.send_control("CloseStream")
             return await session.wait_closed(min(CLOSE_WAIT_S, ctx.settings.check_timeout_s))
 

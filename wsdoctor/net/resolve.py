@@ -58,6 +58,9 @@ async def in_daemon_thread(func: Callable[[], T], timeout: float) -> T:
 
 async def resolve(host: str, port: int, timeout: float) -> Resolved:
     """Addresses for host:port in the order a client would try them."""
+    literal = ip_literal(host)
+    if literal is not None:  # nothing to look up, and no thread to start
+        return Resolved((str(literal),), 0.0)
     started = time.monotonic()
     infos = await in_daemon_thread(
         lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
