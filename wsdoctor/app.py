@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from .context import CheckContext, Settings
 from .model import Report, Status, Target
+from .noise import NoiseTrap
 from .registry import Registry, Selection
 from .report.build import build_report
 from .runner import Runner
@@ -81,6 +82,7 @@ class CheckSession:
 
     def __init__(self, options: CheckOptions, registry: Registry) -> None:
         self.options = options
+        self.noise = NoiseTrap()
         self.selection: Selection = registry.select(options.only, options.skip, options.quick)
         self.runner: Runner | None = None
         self.ctx: CheckContext | None = None
@@ -88,6 +90,11 @@ class CheckSession:
         self._t0 = time.monotonic()
 
     async def run(self, listener: Callable[..., None] | None = None) -> None:
+        self.noise.watch_loop()
+        with self.noise.installed():
+            await self._run(listener)
+
+    async def _run(self, listener: Callable[..., None] | None) -> None:
         async with target_for(self.options) as (url, settings, api_key):
             self.ctx = CheckContext(Target.parse(url), settings, api_key)
             checks = [entry.check for entry in self.selection.checks]
@@ -106,6 +113,7 @@ class CheckSession:
             pulled_in=self.selection.pulled_in,
             command=self.options.command,
             interrupted=interrupted,
+            suppressed=self.noise.lines,
         )
 
 

@@ -75,6 +75,7 @@ def build_report(
     pulled_in: Iterable[str] = (),
     command: str = "",
     interrupted: bool = False,
+    suppressed: Iterable[str] = (),
 ) -> Report:
     """`checks` maps check id -> the plugin that produced it, for titles and dependencies."""
     redactor = ctx.redactor
@@ -82,13 +83,15 @@ def build_report(
     pulled = set(pulled_in)
     entries = tuple(_entry(r, checks.get(r.check_id), r.check_id in pulled) for r in results)
     depends = {e.id: e.depends_on for e in entries}
+    environment = environment_snapshot(ctx.settings.environ)
+    environment["suppressed_errors"] = list(suppressed)
     return Report(
         tool_version=__version__,
         target=ctx.target,
         display_url=redactor.text(ctx.target.url),
         started_at=started_at,
         duration_ms=round(duration_ms, 1),
-        environment=redactor.value(environment_snapshot(ctx.settings.environ)),  # type: ignore[arg-type]
+        environment=redactor.value(environment),  # type: ignore[arg-type]
         checks=entries,
         root_causes=tuple(root_causes(results, depends, causes.explanations())),
         command=redactor.text(command),

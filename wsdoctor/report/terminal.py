@@ -107,6 +107,16 @@ def footer(report: Report) -> str:
     return text + (" (interrupted)" if report.interrupted else "") + "."
 
 
+def _suppressed(report: Report) -> list[str]:
+    noise = report.environment.get("suppressed_errors") or []
+    if not noise:
+        return []
+    lines = [f"Library messages kept out of the output above ({len(noise)}):"]  # type: ignore[arg-type]
+    for item in noise:  # type: ignore[union-attr]
+        lines += [f"    {line}" for line in str(item).splitlines()]
+    return lines
+
+
 def render_terminal(
     report: Report,
     *,
@@ -132,5 +142,7 @@ def render_terminal(
     lines.append(f"{glyph(status, color)} {footer(report)}")
     if status in (Status.FAIL, Status.ERROR):
         lines += _wrap(SUPPORT_ADVICE, "    ")
+    if verbose:
+        lines += _suppressed(report)
     lines += [f"Report saved: {path}" for path in saved]
     return "\n".join(lines) + "\n"
