@@ -41,6 +41,9 @@ class CheckOptions:
     lab_faults: tuple[str, ...] | None = None  # None: no lab; () : a faithful lab
     lab_idle_s: float = 2.0  # the in-process lab's idle window (tests scale it down)
     json_path: str | None = None
+    html_path: str | None = None
+    junit_path: str | None = None
+    bundle_path: str | None = None
     out_dir: str = "reports"
     save: bool = True
     fail_on: str = "fail"
@@ -117,19 +120,45 @@ class CheckSession:
         )
 
 
-def save_reports(report: Report, options: CheckOptions) -> list[str]:
-    """Write the requested files; with none requested, the default JSON under --out-dir."""
+def _renderers() -> dict[str, Callable[[Report], str | bytes]]:
+    from .report.bundle import render_bundle
+    from .report.html import render_html
     from .report.json import render_json
+    from .report.junit import render_junit
 
+    return {
+        "json": render_json,
+        "html": render_html,
+        "junit": render_junit,
+        "bundle": render_bundle,
+    }
+
+
+def requested_outputs(report: Report, options: CheckOptions) -> list[tuple[str, Path]]:
+    """(format, path) pairs: what the options ask for, or by default JSON + HTML in --out-dir."""
+    explicit = [
+        ("json", options.json_path),
+        ("html", options.html_path),
+        ("junit", options.junit_path),
+        ("bundle", options.bundle_path),
+    ]
+    chosen = [(kind, Path(path)) for kind, path in explicit if path and path != "-"]
+    if options.save and not any(path for _, path in explicit):
+        stem = Path(options.out_dir) / timestamped_name(report.started_at)
+        chosen = [("json", stem.with_suffix(".json")), ("html", stem.with_suffix(".html"))]
+    return chosen
+
+
+def save_reports(report: Report, options: CheckOptions) -> list[str]:
+    renderers = _renderers()
     written: list[str] = []
-    if options.json_path and options.json_path != "-":
-        Path(options.json_path).write_text(render_json(report), "utf-8")
-        written.append(options.json_path)
-    if options.save and not options.json_path:
-        out_dir = Path(options.out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"{timestamped_name(report.started_at)}.json"
-        path.write_text(render_json(report), "utf-8")
+    for kind, path in requested_outputs(report, options):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = renderers[kind](report)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
         written.append(str(path))
     return written
 

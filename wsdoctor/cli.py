@@ -73,6 +73,9 @@ def cli() -> None:
     help="Check an in-process Deepgram emulator instead, optionally with faults.",
 )
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the JSON report here.")
+@click.option("--html", "html_path", metavar="PATH", help="Write the HTML report here.")
+@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML here (for CI).")
+@click.option("--bundle", "bundle_path", metavar="PATH.zip", help="Write a support bundle zip.")
 @click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
 @click.option("--no-save", is_flag=True, help="Do not save reports by default.")
 @click.option(
@@ -99,6 +102,9 @@ def check(
     idle_max: float,
     lab: str | None,
     json_path: str | None,
+    html_path: str | None,
+    junit_path: str | None,
+    bundle_path: str | None,
     out_dir: str,
     no_save: bool,
     fail_on: str,
@@ -128,6 +134,10 @@ def _check_options(**opts: Any) -> CheckOptions:
         environ=dict(os.environ),
     )
     json_path = validate.validate_json_path(opts["json_path"])
+    html_path = validate.validate_output_file("--html", opts["html_path"])
+    junit_path = validate.validate_output_file("--junit", opts["junit_path"])
+    bundle_path = validate.validate_output_file("--bundle", opts["bundle_path"])
+    any_output = json_path or html_path or junit_path or bundle_path
     return CheckOptions(
         url=_resolve_url(opts["url"], opts["region"]),
         api_key=opts["api_key"] or None,
@@ -137,7 +147,10 @@ def _check_options(**opts: Any) -> CheckOptions:
         settings=settings,
         lab_faults=validate.parse_lab_faults(opts["lab"]),
         json_path=json_path,
-        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not json_path),
+        html_path=html_path,
+        junit_path=junit_path,
+        bundle_path=bundle_path,
+        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not any_output),
         save=not opts["no_save"],
         fail_on=opts["fail_on"],
         verbose=opts["verbose"],

@@ -58,14 +58,16 @@ class Redactor:
             self.add(unquote(password), MASK)
 
     def text(self, value: str) -> str:
+        # Credential-shaped text first, then any known secret left elsewhere in the text.
+        value = _HEADER_LINE.sub(_mask_header_line, value)
+        value = _AUTH_SCHEME.sub(lambda m: f"{m[1]}{m[2]}{MASK}", value)
+        value = _URL_USERINFO.sub(_mask_userinfo, value)
+        value = _QUERY_SECRET.sub(lambda m: f"{m[1]}{MASK}", value)
         # Longest first, so a secret's base64 form is not half-replaced by a shorter one.
         for secret in sorted(self._literals, key=len, reverse=True):
             if secret in value:
                 value = value.replace(secret, self._literals[secret])
-        value = _HEADER_LINE.sub(_mask_header_line, value)
-        value = _AUTH_SCHEME.sub(lambda m: f"{m[1]}{m[2]}{MASK}", value)
-        value = _URL_USERINFO.sub(_mask_userinfo, value)
-        return _QUERY_SECRET.sub(lambda m: f"{m[1]}{MASK}", value)
+        return value
 
     def value(self, value: object) -> object:
         """Redact any JSON-like value: strings, and the strings inside dicts and lists."""

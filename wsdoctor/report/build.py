@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from importlib import metadata
+from pathlib import Path
 
 from .. import __version__, causes
 from ..context import CheckContext
@@ -22,6 +23,15 @@ from ..runner import root_causes
 
 ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
 PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+def resolver_config(path: str = "/etc/resolv.conf") -> list[str]:
+    """The nameserver and search lines of the system resolver, for support tickets."""
+    try:
+        lines = Path(path).read_text("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+    return [line.strip() for line in lines if line.strip().startswith(("nameserver", "search"))]
 
 
 def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
@@ -43,6 +53,7 @@ def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
         "platform": platform.platform(),
         "packages": packages,
         "proxy_env": proxy_env,
+        "resolver": resolver_config(),
     }
 
 
@@ -85,6 +96,7 @@ def build_report(
     depends = {e.id: e.depends_on for e in entries}
     environment = environment_snapshot(ctx.settings.environ)
     environment["suppressed_errors"] = list(suppressed)
+    environment["server_idle_s"] = ctx.settings.server_idle_s  # for the timeline's marker
     return Report(
         tool_version=__version__,
         target=ctx.target,
