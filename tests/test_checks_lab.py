@@ -80,3 +80,19 @@ def test_repeated_runs_diagnose_identically(faults):
     runs = [run_against_lab(*faults) for _ in range(3)]
     assert len({r.root_causes for r in runs}) == 1
     assert len({tuple(sorted(statuses(r).items())) for r in runs}) == 1
+
+
+def test_without_a_key_the_path_is_proven_and_stream_checks_skip():
+    from checkkit import run_against
+    from lab_thread import LabThread
+
+    with LabThread(key="the-only-key-0123456789") as lab:
+        report = run_against(lab.url, api_key=None, settings=FAST)
+    handshake = report.entry("handshake").result
+    assert handshake.status.value == "pass"
+    assert "the whole path up to Deepgram works" in handshake.summary
+    assert handshake.evidence["status"] == 401
+    for check_id in ("idle_timeout", "keepalive", "close_frame", "stability"):
+        assert report.entry(check_id).result.summary.startswith("needs a working API key")
+    assert report.entry("rest").status.value == "pass"
+    assert report.root_causes == ()

@@ -124,6 +124,10 @@ def test_explain(capsys):
         (["--proxy", "http://[bad"], "--proxy: malformed URL"),
         (["--proxy", "proxy.corp:3128"], "--proxy"),
         (["--json", "/tmp"], "is a folder"),
+        (["--html", "/tmp"], "--html: '/tmp' is a folder"),
+        (["--junit", "/nonexistent/dir/j.xml"], "does not exist"),
+        (["--lab", "gremlins"], "unknown lab fault 'gremlins'"),
+        (["--lab", "drop-after=soon"], "expected seconds"),
         (["--url", "wss://a/v1/listen", "--region", "eu"], "cannot be combined"),
         (["--bogus-option"], "No such option"),
     ],
@@ -191,3 +195,16 @@ def test_module_entry_point_runs_without_traceback():
     assert (
         proc.stderr.strip() == "wsdoctor: error: malformed URL 'ftp://x': expected ws:// or wss://"
     )
+
+
+def test_a_hung_server_never_holds_wsdoctor_past_timeout():
+    argv = [sys.executable, "-m", "wsdoctor", "check", "--lab", "slow-handshake=120"]
+    proc = subprocess.run(
+        [*argv, "--timeout", "3", "--no-save", "--only", "handshake"],
+        capture_output=True,
+        text=True,
+        timeout=30,  # a hang fails the test here instead of blocking the suite
+    )
+    assert proc.returncode == 1
+    assert "cut off by --timeout" in proc.stdout
+    assert "Traceback" not in proc.stderr

@@ -117,3 +117,21 @@ def declared_causes(check: object) -> tuple[str, ...]:
 def check_deadline(check: object, settings: Settings) -> float:
     deadline = getattr(check, "deadline_s", None)
     return float(deadline(settings)) if callable(deadline) else settings.check_timeout_s
+
+
+class StreamCheck(Check):
+    """A check that opens live streams: it runs only if the handshake could upgrade.
+
+    Without an API key the handshake still passes (Deepgram's 401 proves the path),
+    but no stream can open, so these checks skip instead of failing four times over.
+    """
+
+    depends_on: ClassVar[tuple[str, ...]] = ("handshake",)
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        if ctx.fact("handshake.upgraded") is False:
+            return self.skipped("needs a working API key: the handshake did not upgrade")
+        return await self.stream(ctx)
+
+    async def stream(self, ctx: CheckContext) -> CheckResult:
+        raise NotImplementedError

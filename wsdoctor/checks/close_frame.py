@@ -11,7 +11,7 @@ from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.audio import tone
 from ..net.session import LiveSession, Outcome
-from ..plugin import Check
+from ..plugin import StreamCheck
 from .closing import Closure, classify_close, describe
 
 NO_CLOSE_FRAME = "close_frame.no_close_frame"
@@ -54,7 +54,7 @@ def after_client_close(outcome: Outcome) -> tuple[str | None, str]:
     return UNEXPECTED_CODE, f"client close(): {describe(outcome)}"
 
 
-class CloseFrameCheck(Check):
+class CloseFrameCheck(StreamCheck):
     id = "close_frame"
     title = "Close-frame round trip"
     depends_on = ("handshake",)
@@ -64,7 +64,7 @@ class CloseFrameCheck(Check):
     def deadline_s(self, settings: Settings) -> float:
         return AUDIO_S + CLOSE_WAIT_S + ECHO_WAIT_S + 2 * settings.check_timeout_s
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
+    async def stream(self, ctx: CheckContext) -> CheckResult:
         first = await self._close_stream(ctx)
         second = await self._client_close(ctx)
         (cause_1, text_1), (cause_2, text_2) = after_close_stream(first), after_client_close(second)

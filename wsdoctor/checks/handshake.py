@@ -25,6 +25,7 @@ RATE_LIMITED = "handshake.rate_limited"
 TIMEOUT = "handshake.timeout"
 SERVER_ERROR = "handshake.server_error"
 BODY_PREVIEW = 300
+UPGRADED = "handshake.upgraded"  # fact: False when the path works but no stream could open
 FIRST_FRAME_WAIT_S = 3.0
 
 
@@ -73,6 +74,7 @@ class HandshakeCheck(Check):
             raise CheckFailed(UPGRADE_REJECTED, text) from None
         except TimeoutError:
             raise CheckFailed(TIMEOUT, "no answer to the upgrade request in time") from None
+        ctx.share(UPGRADED, True)
         try:
             await self._first_frame(session)
         finally:
@@ -100,6 +102,7 @@ class HandshakeCheck(Check):
         evidence = self._evidence(headers)
         evidence["status"] = response.status_code
         evidence["body_start"] = body[:BODY_PREVIEW].decode("utf-8", "replace")
+        ctx.share(UPGRADED, False)
         if cause is None:
             return self.passed(summary, measurements=session.timings_ms, evidence=evidence)
         raise CheckFailed(cause, summary, measurements=session.timings_ms, evidence=evidence)

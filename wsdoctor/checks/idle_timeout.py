@@ -11,14 +11,14 @@ from __future__ import annotations
 from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.session import LiveSession
-from ..plugin import Check
+from ..plugin import StreamCheck
 from .closing import Closure, classify_close, describe
 
 INTERMEDIARY_DROP = "idle_timeout.intermediary_drop"
 SERVER_TIMEOUT = "idle_timeout.server_timeout"
 
 
-class IdleTimeoutCheck(Check):
+class IdleTimeoutCheck(StreamCheck):
     id = "idle_timeout"
     title = "Idle stream lifetime"
     depends_on = ("handshake",)
@@ -28,7 +28,7 @@ class IdleTimeoutCheck(Check):
     def deadline_s(self, settings: Settings) -> float:
         return settings.idle_max_s + settings.check_timeout_s
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
+    async def stream(self, ctx: CheckContext) -> CheckResult:
         async with LiveSession(ctx) as session:
             outcome = await session.wait_closed(ctx.settings.idle_max_s)
         closure = classify_close(outcome)

@@ -11,7 +11,7 @@ from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.audio import silence
 from ..net.session import LiveSession
-from ..plugin import Check
+from ..plugin import StreamCheck
 from .closing import Closure, classify_close, describe
 
 NOT_HONOURED = "keepalive.not_honoured"
@@ -26,7 +26,7 @@ def plan(settings: Settings) -> tuple[float, float]:
     return round(min(RECOMMENDED_INTERVAL_S, window / 3), 2), window * HOLD_FACTOR
 
 
-class KeepaliveCheck(Check):
+class KeepaliveCheck(StreamCheck):
     id = "keepalive"
     title = "KeepAlive holds an idle stream"
     depends_on = ("handshake",)
@@ -36,7 +36,7 @@ class KeepaliveCheck(Check):
     def deadline_s(self, settings: Settings) -> float:
         return plan(settings)[1] + settings.check_timeout_s
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
+    async def stream(self, ctx: CheckContext) -> CheckResult:
         interval, hold = plan(ctx.settings)
         sent = 0
         async with LiveSession(ctx) as session:

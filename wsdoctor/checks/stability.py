@@ -16,7 +16,7 @@ from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.audio import tone
 from ..net.session import LiveSession, Outcome
-from ..plugin import Check
+from ..plugin import StreamCheck
 from .closing import Closure, classify_close, describe
 
 DROPPED = "stability.dropped"
@@ -64,7 +64,7 @@ class Pinger:
         return self.dead_after_s is not None
 
 
-class StabilityCheck(Check):
+class StabilityCheck(StreamCheck):
     id = "stability"
     title = "Stream stability under real-time audio"
     depends_on = ("handshake",)
@@ -74,7 +74,7 @@ class StabilityCheck(Check):
     def deadline_s(self, settings: Settings) -> float:
         return settings.stability_s + PONG_DEADLINE_S + settings.check_timeout_s
 
-    async def run(self, ctx: CheckContext) -> CheckResult:
+    async def stream(self, ctx: CheckContext) -> CheckResult:
         seconds = ctx.settings.stability_s
         async with LiveSession(ctx, close_timeout=2) as session:
             pinger = Pinger(session)
