@@ -114,7 +114,8 @@ def check(
     """Diagnose the path to Deepgram (or --url)."""
     from .app import run_check
 
-    return run_check(_check_options(**locals()), load_registry())
+    options = _check_options(**locals())  # every parameter above, validated in one place
+    return run_check(options, load_registry())
 
 
 def _check_options(**opts: Any) -> CheckOptions:

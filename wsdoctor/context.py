@@ -59,10 +59,6 @@ class Settings:
     quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
-    @property
-    def proxy_disabled(self) -> bool:
-        return self.proxy == "none"
-
 
 class CheckContext:
     """Shared by all checks of one run. `facts` carries what one check learns for later ones."""

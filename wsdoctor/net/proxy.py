@@ -36,42 +36,44 @@ def _variable(scheme: str, environ: Mapping[str, str]) -> str:
     return lower if environ.get(lower) else lower.upper()
 
 
-def websockets_proxy(
-    target: Target, environ: Mapping[str, str], override: str | None = None
+def _choose(
+    environ: Mapping[str, str],
+    override: str | None,
+    bypass_host: str,
+    schemes: tuple[str, ...],
 ) -> ProxyChoice:
-    """The proxy `websockets.asyncio.client.connect(proxy=True)` would pick (websockets >= 15)."""
+    """The common rules: --proxy wins, then NO_PROXY, then the first scheme that is set."""
     if override == "none":
         return ProxyChoice(None, "direct (--proxy none)")
     if override:
         return ProxyChoice(override, "--proxy")
     proxies = environment_proxies(environ)
-    if proxies.get("no") and urllib.request.proxy_bypass_environment(
-        f"{target.host}:{target.port}", proxies
-    ):
+    if proxies.get("no") and urllib.request.proxy_bypass_environment(bypass_host, proxies):
         return ProxyChoice(None, "direct (NO_PROXY)")
-    schemes = ["wss", "socks", "https"] if target.secure else ["ws", "socks", "https", "http"]
     for scheme in schemes:
         proxy = proxies.get(scheme)
-        if proxy is not None:
+        if proxy:
             if scheme == "socks" and proxy.startswith("http://"):
                 proxy = "socks5h://" + proxy[len("http://") :]
             return ProxyChoice(proxy, _variable(scheme, environ).upper())
     return ProxyChoice(None, "direct")
 
 
+def websockets_proxy(
+    target: Target, environ: Mapping[str, str], override: str | None = None
+) -> ProxyChoice:
+    """The proxy `websockets.asyncio.client.connect(proxy=True)` would pick (websockets >= 15).
+
+    Its order: a ws/wss-specific proxy, then SOCKS, then the HTTPS proxy (and for ws://
+    the HTTP proxy last). It never reads ALL_PROXY.
+    """
+    schemes = ("wss", "socks", "https") if target.secure else ("ws", "socks", "https", "http")
+    return _choose(environ, override, f"{target.host}:{target.port}", schemes)
+
+
 def httpx_proxy(
     target: Target, environ: Mapping[str, str], override: str | None = None
 ) -> ProxyChoice:
     """The proxy httpx (and so deepgram-sdk's REST calls) would pick: it also reads ALL_PROXY."""
-    if override == "none":
-        return ProxyChoice(None, "direct (--proxy none)")
-    if override:
-        return ProxyChoice(override, "--proxy")
-    proxies = environment_proxies(environ)
-    if proxies.get("no") and urllib.request.proxy_bypass_environment(target.host, proxies):
-        return ProxyChoice(None, "direct (NO_PROXY)")
     scheme = "https" if target.secure else "http"
-    for name in (scheme, "all"):
-        if proxies.get(name):
-            return ProxyChoice(proxies[name], _variable(name, environ).upper())
-    return ProxyChoice(None, "direct")
+    return _choose(environ, override, target.host, (scheme, "all"))

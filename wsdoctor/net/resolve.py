@@ -26,14 +26,6 @@ class Resolved:
     addresses: tuple[str, ...]  # in getaddrinfo's order, duplicates removed
     elapsed_ms: float
 
-    @property
-    def ipv4(self) -> tuple[str, ...]:
-        return tuple(a for a in self.addresses if ":" not in a)
-
-    @property
-    def ipv6(self) -> tuple[str, ...]:
-        return tuple(a for a in self.addresses if ":" in a)
-
 
 async def in_daemon_thread(func: Callable[[], T], timeout: float) -> T:
     """Run a blocking call on a daemon thread; raise TimeoutError if it outlives `timeout`."""
