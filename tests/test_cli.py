@@ -208,3 +208,16 @@ def test_a_hung_server_never_holds_wsdoctor_past_timeout():
     assert proc.returncode == 1
     assert "cut off by --timeout" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_unexpected_bug_is_one_redacted_line(capsys, monkeypatch):
+    def broken_registry():
+        raise RuntimeError("internal failure while holding key sk-test-0123456789abcdef")
+
+    monkeypatch.setattr(cli, "load_registry", broken_registry)
+    monkeypatch.delenv("WSDOCTOR_DEBUG", raising=False)
+    argv = ["check", *LAB_URL, "--no-save", "--api-key", "sk-test-0123456789abcdef"]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 3
+    assert err.startswith("wsdoctor: internal error: RuntimeError")
+    assert "sk-test-0123456789abcdef" not in err + out and "Traceback" not in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -99,6 +100,7 @@ class CheckSession:
 
     async def _run(self, listener: Callable[..., None] | None) -> None:
         async with target_for(self.options) as (url, settings, api_key):
+            settings = dataclasses.replace(settings, quick=self.options.quick)
             self.ctx = CheckContext(Target.parse(url), settings, api_key)
             checks = [entry.check for entry in self.selection.checks]
             self.runner = Runner(checks, self.ctx, listener)
@@ -187,7 +189,11 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         if progress:
             progress.close()
     report = session.report(interrupted)
-    saved = save_reports(report, options)
+    try:
+        saved, unsaved = save_reports(report, options), False
+    except OSError as exc:  # disk full, permissions changed meanwhile: say so, exit 3
+        print(f"wsdoctor: error: cannot write the report: {exc}", file=sys.stderr)
+        saved, unsaved = [], True
     if options.json_path == "-":
         sys.stdout.write(render_json(report))
     if options.quiet:
@@ -196,7 +202,7 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         color = use_color(out, os.environ)
         out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
     out.flush()
-    return exit_code(report, options.fail_on)
+    return EXIT_ERROR if unsaved else exit_code(report, options.fail_on)
 
 
 async def _with_progress(session: CheckSession, progress: LiveProgress | None) -> None:

@@ -131,7 +131,6 @@ def _check_options(**opts: Any) -> CheckOptions:
         dns_server=validate.parse_dns_server(opts["dns_server"]),
         ca_file=validate.validate_ca_file(opts["ca_file"]),
         insecure=opts["insecure"],
-        quick=opts["quick"],
         environ=dict(os.environ),
     )
     json_path = validate.validate_json_path(opts["json_path"])
@@ -294,4 +293,20 @@ def main(argv: list[str] | None = None) -> None:
     except RegistryError as exc:
         click.echo(f"wsdoctor: plugin error: {exc}", err=True)
         code = EXIT_ERROR
+    except Exception as exc:  # a bug in wsdoctor: one redacted line, unless debugging
+        if os.environ.get("WSDOCTOR_DEBUG"):
+            raise
+        click.echo(f"wsdoctor: internal error: {_redacted(exc, argv)}", err=True)
+        click.echo("wsdoctor: set WSDOCTOR_DEBUG=1 to see the traceback", err=True)
+        code = EXIT_ERROR
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _redacted(exc: Exception, argv: list[str] | None) -> str:
+    from .redact import Redactor
+
+    args = sys.argv[1:] if argv is None else argv
+    keys = [os.environ.get("DEEPGRAM_API_KEY", "")]
+    keys += [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "--api-key"]
+    keys += [arg.split("=", 1)[1] for arg in args if arg.startswith("--api-key=")]
+    return Redactor(keys).text(f"{type(exc).__name__}: {exc}")
