@@ -109,7 +109,7 @@ def test_explain(capsys):
     [
         (["--url", "not a url"], "malformed URL"),
         (["--url", "wss://[::1/v1/listen"], "malformed URL"),
-        (["--url", "https://api.deepgram.com/v1/listen"], "use wss://"),
+        (["--url", "https://api.example.com/v1/listen"], "use wss://"),
         (["--url", "http://localhost:8080/v1/listen"], "use ws://"),
         (["--url", "wss://host:0/v1/listen"], "port 0 is out of range"),
         (["--url", "wss://host:70000/v1/listen"], "out of range"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 
 import aiohttp
 import pytest
@@ -128,3 +129,32 @@ def test_hostile_close_reason_reaches_the_client():
     received, _, _ = run("hostile")
     assert "<script>" in json.loads(received[0].data)["channel"]["alternatives"][0]["transcript"]
     assert "<script>" in received[-1].extra
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [("tls-expired", "certificate has expired"), ("tls-wrong-host", "mismatch")],
+)
+def test_tls_faults_fail_aiohttp_verification(fault, message):
+    async def scenario(lab):
+        context = ssl.create_default_context(cafile=lab.ca_file)
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.ClientConnectorCertificateError, match=message):
+                await session.ws_connect(lab.url, headers=AUTH, ssl=context)
+
+    with_lab(scenario, fault)
+
+
+def test_tls_lab_works_for_aiohttp_with_its_ca():
+    async def scenario(lab):
+        context = ssl.create_default_context(cafile=lab.ca_file)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(lab.url, headers=AUTH, ssl=context) as ws,
+        ):
+            await ws.send_str(CLOSE_STREAM)
+            while (await ws.receive()).type != aiohttp.WSMsgType.CLOSE:
+                pass
+            return ws.close_code
+
+    assert with_lab(scenario, tls=True) == 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wsdoctor.model import Target
 from wsdoctor.net.proxy import environment_proxies, websockets_proxy
 
-WSS = Target.parse("wss://api.deepgram.com/v1/listen")
+WSS = Target.parse("wss://api.example.com/v1/listen")
 WS = Target.parse("ws://selfhosted.local:8080/v1/listen")
 
 
@@ -30,7 +30,7 @@ def test_lowercase_variables_win():
 
 
 def test_no_proxy_bypasses():
-    env = {"HTTPS_PROXY": "http://p:1", "NO_PROXY": ".deepgram.com"}
+    env = {"HTTPS_PROXY": "http://p:1", "NO_PROXY": ".example.com"}
     assert websockets_proxy(WSS, env).source == "direct (NO_PROXY)"
 
 
