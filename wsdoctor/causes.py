@@ -49,12 +49,12 @@ def _load() -> dict[str, Remediation]:
     return {
         cause: Remediation(
             cause=cause,
-            title=str(entry["title"]),
-            meaning=str(entry["meaning"]),
-            steps=tuple(entry["steps"]),  # type: ignore[arg-type]
-            seed_section=str(entry["section"]),
-            links=tuple(LINKS.get(link, link) for link in entry["links"]),  # type: ignore[attr-defined]
-            explains=tuple(entry.get("explains", ())),  # type: ignore[arg-type]
+            title=entry["title"],
+            meaning=entry["meaning"],
+            steps=tuple(entry["steps"]),
+            seed_section=entry["section"],
+            links=tuple(LINKS.get(link, link) for link in entry["links"]),
+            explains=tuple(entry.get("explains", ())),
         )
         for cause, entry in CAUSES.items()
     }

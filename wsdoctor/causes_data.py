@@ -7,6 +7,18 @@ TOML, so `wsdoctor explain` does not pay for a parser at start-up.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
+
+class CauseEntry(TypedDict):
+    title: str
+    meaning: str
+    steps: list[str]
+    section: str
+    links: list[str]
+    explains: NotRequired[list[str]]  # causes that are consequences of this one
+
+
 LINKS: dict[str, str] = {
     "troubleshooting": "https://developers.deepgram.com/docs/troubleshooting-websocket-data-and-net-errors-when-live-streaming-audio",
     "keepalive": "https://developers.deepgram.com/docs/audio-keep-alive",
@@ -19,7 +31,7 @@ LINKS: dict[str, str] = {
     "websockets_proxy": "https://websockets.readthedocs.io/en/stable/topics/proxies.html",
 }
 
-CAUSES: dict[str, dict[str, object]] = {
+CAUSES: dict[str, CauseEntry] = {
     "sdk.outdated_websockets": {
         "title": "The websockets library is too old",
         "meaning": "Releases of python-websockets before 15.0 ignore proxy settings entirely and handle a few closing sequences less carefully. Behind a corporate proxy such a client tries to connect directly and is usually dropped by the firewall.",

@@ -6,7 +6,7 @@ A third-party plugin only needs an object with `id`, `title`, `depends_on`,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypedDict, runtime_checkable
 
 from .model import CheckResult, Evidence, Measurements, Status
 
@@ -22,6 +22,13 @@ class CheckPlugin(Protocol):
     tags: tuple[str, ...]
 
     async def run(self, ctx: CheckContext) -> CheckResult: ...
+
+
+class Details(TypedDict, total=False):
+    """What a verdict carries besides its summary: `**details` into passed()/failed()/..."""
+
+    measurements: Measurements
+    evidence: Evidence
 
 
 class CheckFailed(Exception):

@@ -74,10 +74,13 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):
-            return {str(k): self._field(str(k), v) for k, v in value.items()}
+            return self.mapping(value)
         if isinstance(value, list | tuple):
             return [self.value(v) for v in value]
         return value
+
+    def mapping(self, value: Mapping[str, object]) -> dict[str, object]:
+        return {str(k): self._field(str(k), v) for k, v in value.items()}
 
     def _field(self, name: str, value: object) -> object:
         if name.lower() in _SENSITIVE_HEADERS and isinstance(value, str) and value:

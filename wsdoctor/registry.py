@@ -70,7 +70,7 @@ class Registry:
         from importlib.metadata import entry_points
 
         environ = os.environ if environ is None else environ
-        found = entry_points(group=GROUP)
+        found: Iterable[EntryPoint] = entry_points(group=GROUP)
         if environ.get(AUTOLOAD_OFF_ENV, "") not in ("", "0"):
             found = [ep for ep in found if _dist_name(ep) == BUILTIN_DIST]
         return cls.from_entry_points(found)

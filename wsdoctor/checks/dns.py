@@ -14,7 +14,7 @@ from ..model import CheckResult
 from ..net.dnsquery import DnsAnswers, query
 from ..net.path import first_hop
 from ..net.resolve import Resolved, ip_literal, is_non_public_address, is_public_name, resolve
-from ..plugin import Check, CheckFailed
+from ..plugin import Check, CheckFailed, Details
 
 NXDOMAIN = "dns.nxdomain"
 NO_ANSWER = "dns.no_answer"
@@ -93,7 +93,7 @@ class DnsCheck(Check):
         ctx.share("dns.addresses", tuple(addresses))
         summary = f"{host} -> {', '.join(addresses[:4])} (resolver {answers.resolver})"
         summary += f"; {note}" if note else ""
-        details = {"measurements": measurements, "evidence": evidence}
+        details: Details = {"measurements": measurements, "evidence": evidence}
         if is_public_name(host) and any(is_non_public_address(a) for a in addresses):
             text = f"public name {host} resolved to a non-public address: {', '.join(addresses)}"
             return self.warned(text, PRIVATE_ANSWER, **details)

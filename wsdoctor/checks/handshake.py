@@ -97,7 +97,7 @@ class HandshakeCheck(Check):
 
     def _refused(self, ctx: CheckContext, response: Response, session: LiveSession) -> CheckResult:
         headers = {k.lower(): v for k, v in response.headers.raw_items()}
-        body = response.body or b""
+        body = bytes(response.body or b"")
         cause, summary = rejection(response.status_code, headers, body, bool(ctx.api_key))
         evidence = self._evidence(headers)
         evidence["status"] = response.status_code

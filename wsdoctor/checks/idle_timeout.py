@@ -32,7 +32,8 @@ class IdleTimeoutCheck(StreamCheck):
         async with LiveSession(ctx) as session:
             outcome = await session.wait_closed(ctx.settings.idle_max_s)
         closure = classify_close(outcome)
-        measurements = {"idle_close_s": outcome.closed_at_s} if outcome.closed else {}
+        closed_at = outcome.closed_at_s
+        measurements = {"idle_close_s": closed_at} if closed_at is not None else {}
         evidence = outcome.evidence()
         window = ctx.settings.server_idle_s
         if closure is Closure.NET0001:

@@ -11,7 +11,7 @@ from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.audio import silence
 from ..net.session import LiveSession
-from ..plugin import StreamCheck
+from ..plugin import Details, StreamCheck
 from .closing import Closure, classify_close, describe
 
 NOT_HONOURED = "keepalive.not_honoured"
@@ -53,7 +53,7 @@ class KeepaliveCheck(StreamCheck):
             outcome = await session.outcome()
         closure = classify_close(outcome)
         measurements = {"held_s": round(held, 3), "keepalive_interval_s": interval}
-        details = {
+        details: Details = {
             "measurements": measurements,
             "evidence": {**outcome.evidence(), "keepalives": sent},
         }

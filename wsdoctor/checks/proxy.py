@@ -14,7 +14,7 @@ from ..model import CheckResult
 from ..net.hop import ProxyEndpoint, Tunnel, connect_tcp, open_tunnel
 from ..net.proxy import ProxyChoice, httpx_proxy, websockets_proxy
 from ..net.resolve import resolve
-from ..plugin import Check, CheckFailed
+from ..plugin import Check, CheckFailed, Details
 
 UNREACHABLE = "proxy.unreachable"
 CONNECT_DENIED = "proxy.connect_denied"
@@ -116,7 +116,7 @@ class ProxyCheck(Check):
         evidence: dict,
         measurements: dict | None = None,
     ) -> CheckResult:
-        details = {"evidence": evidence, "measurements": measurements or {}}
+        details: Details = {"evidence": evidence, "measurements": measurements or {}}
         if ws.url != http.url:
             text = (
                 f"{summary}; but httpx (REST, deepgram-sdk) would use {http.url or 'no proxy'} "

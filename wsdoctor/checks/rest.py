@@ -11,7 +11,7 @@ import time
 
 from ..context import CheckContext
 from ..model import CheckResult
-from ..plugin import Check, CheckFailed
+from ..plugin import Check, CheckFailed, Details
 
 UNREACHABLE = "rest.unreachable"
 UNAUTHORIZED = "rest.unauthorized"
@@ -61,10 +61,10 @@ class RestCheck(Check):
             "dg_request_id": response.headers.get("dg-request-id", ""),
             "body_start": response.text[:BODY_PREVIEW],
         }
-        details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
+        details: Details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
         return self._verdict(response.status_code, bool(key), details)
 
-    def _verdict(self, status: int, has_key: bool, details: dict) -> CheckResult:
+    def _verdict(self, status: int, has_key: bool, details: Details) -> CheckResult:
         if status == 200:
             return self.passed(
                 "REST API reachable and the key is accepted: the REST fallback is available",

@@ -16,7 +16,7 @@ from ..context import CheckContext, Settings
 from ..model import CheckResult
 from ..net.audio import tone
 from ..net.session import LiveSession, Outcome
-from ..plugin import StreamCheck
+from ..plugin import Details, StreamCheck
 from .closing import Closure, classify_close, describe
 
 DROPPED = "stability.dropped"
@@ -49,8 +49,7 @@ class Pinger:
         while time.monotonic() < until and self.session.is_open:
             started = time.monotonic()
             try:
-                waiter = await self.session.ws.ping()  # type: ignore[union-attr]
-                await asyncio.wait_for(waiter, PONG_DEADLINE_S)
+                await asyncio.wait_for(await self.session.ping(), PONG_DEADLINE_S)
             except TimeoutError:
                 self.dead_after_s = round(self.session.now(), 3)
                 return
@@ -95,7 +94,7 @@ class StabilityCheck(StreamCheck):
         self, pinger: Pinger, seconds: float, dropped_at: float | None, outcome: Outcome
     ) -> CheckResult:
         measurements = self._measure(pinger)
-        details = {"measurements": measurements, "evidence": outcome.evidence()}
+        details: Details = {"measurements": measurements, "evidence": outcome.evidence()}
         if dropped_at is not None and classify_close(outcome) is Closure.SERVER_ERROR:
             text = f"the server ended the stream after {dropped_at:.1f} s ({describe(outcome)})"
             return self.warned(text + "; see close_frame", **details)

@@ -13,7 +13,7 @@ from ..context import CheckContext
 from ..model import CheckResult
 from ..net.resolve import is_public_name
 from ..net.tlsprobe import Leaf, Presented, Verdict, parse_leaf, presented, verify_all
-from ..plugin import Check, CheckFailed
+from ..plugin import Check, CheckFailed, Details
 
 HANDSHAKE_FAILED = "tls.handshake_failed"
 VERIFY_FAILED = "tls.verify_failed"
@@ -125,7 +125,7 @@ class TlsCheck(Check):
         measurements = {"handshake_ms": shown.elapsed_ms, "days_left": float(days_left)}
         ctx.share("tls.issuer", leaf.issuer_org)
         status, cause, summary = judge(ctx.target.host, shown, leaf, verdicts)
-        details = {"measurements": measurements, "evidence": evidence}
+        details: Details = {"measurements": measurements, "evidence": evidence}
         if status == "fail" and ctx.settings.insecure:
             return self.warned(f"--insecure: continuing although {summary}", cause, **details)
         if status == "fail":

@@ -6,9 +6,9 @@ unit-tested and reproduced for the environment a report was made in.
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]
 
 from ..model import Target
 
@@ -48,7 +48,7 @@ def _choose(
     if override:
         return ProxyChoice(override, "--proxy")
     proxies = environment_proxies(environ)
-    if proxies.get("no") and urllib.request.proxy_bypass_environment(bypass_host, proxies):
+    if proxies.get("no") and proxy_bypass_environment(bypass_host, proxies):
         return ProxyChoice(None, "direct (NO_PROXY)")
     for scheme in schemes:
         proxy = proxies.get(scheme)

@@ -32,17 +32,21 @@ async def in_daemon_thread(func: Callable[[], T], timeout: float) -> T:
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(setter: Callable[[object], None], value: object) -> None:
+    def deliver(value: T) -> None:
         if not future.done():
-            setter(value)
+            future.set_result(value)
+
+    def fail(exc: BaseException) -> None:
+        if not future.done():
+            future.set_exception(exc)
 
     def work() -> None:
         try:
             value = func()
         except BaseException as exc:  # handed to the awaiting coroutine
-            loop.call_soon_threadsafe(settle, future.set_exception, exc)
+            loop.call_soon_threadsafe(fail, exc)
         else:
-            loop.call_soon_threadsafe(settle, future.set_result, value)
+            loop.call_soon_threadsafe(deliver, value)
 
     threading.Thread(target=work, name="wsdoctor-blocking", daemon=True).start()
     return await asyncio.wait_for(future, timeout)

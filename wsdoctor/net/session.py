@@ -14,8 +14,9 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -114,7 +115,7 @@ class LiveSession:
             kwargs["ssl"] = client_ssl_context(self.ctx)
             kwargs["server_hostname"] = self.ctx.target.host
         before_upgrade = time.monotonic()
-        self.ws = await connect(
+        connection = await connect(
             self.ctx.target.url,
             additional_headers=self._auth_headers(),
             open_timeout=max(timeout - (before_upgrade - started), 0.1),
@@ -125,6 +126,7 @@ class LiveSession:
             create_connection=TimedConnection,
             **kwargs,
         )
+        self.ws = cast(TimedConnection, connection)
         self.opened_at = time.monotonic()
         self._record_open(before_upgrade)
         self._reader = asyncio.create_task(self._read())
@@ -190,6 +192,11 @@ class LiveSession:
         except ConnectionClosed:
             return False
         return True
+
+    async def ping(self) -> Awaitable[float]:
+        """Send a WebSocket ping; the returned future resolves when its pong arrives."""
+        assert self.ws is not None, "open() first"
+        return await self.ws.ping()
 
     async def sleep_unless_closed(self, seconds: float) -> bool:
         """Sleep, waking early if the stream ends; True if it is still open."""

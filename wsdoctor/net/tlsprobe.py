@@ -79,7 +79,7 @@ def store_contexts(ca_file: str | None) -> dict[str, ssl.SSLContext]:
     import certifi
     import truststore
 
-    contexts = {
+    contexts: dict[str, ssl.SSLContext] = {
         "certifi": ssl.create_default_context(cafile=certifi.where()),
         "os_store": truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT),
     }

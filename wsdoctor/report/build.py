@@ -13,10 +13,11 @@ from dataclasses import replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 from .. import __version__, causes
 from ..context import CheckContext
-from ..model import CheckEntry, CheckResult, Report
+from ..model import CheckEntry, CheckResult, Evidence, Report
 from ..plugin import CheckPlugin
 from ..redact import Redactor
 from ..runner import root_causes
@@ -35,7 +36,7 @@ def resolver_config(path: str = "/etc/resolv.conf") -> list[str]:
 
 
 def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
-    packages = {}
+    packages: dict[str, str | None] = {}
     for name in ENV_PACKAGES:
         try:
             packages[name] = metadata.version(name)
@@ -61,7 +62,7 @@ def redact_result(result: CheckResult, redactor: Redactor) -> CheckResult:
     return replace(
         result,
         summary=redactor.text(result.summary),
-        evidence=redactor.value(dict(result.evidence)),  # type: ignore[arg-type]
+        evidence=cast(Evidence, redactor.mapping(result.evidence)),
     )
 
 
@@ -103,7 +104,7 @@ def build_report(
         display_url=redactor.text(ctx.target.url),
         started_at=started_at,
         duration_ms=round(duration_ms, 1),
-        environment=redactor.value(environment),  # type: ignore[arg-type]
+        environment=redactor.mapping(environment),
         checks=entries,
         root_causes=tuple(root_causes(results, depends, causes.explanations())),
         command=redactor.text(command),

@@ -108,11 +108,11 @@ def footer(report: Report) -> str:
 
 
 def _suppressed(report: Report) -> list[str]:
-    noise = report.environment.get("suppressed_errors") or []
-    if not noise:
+    noise = report.environment.get("suppressed_errors")
+    if not isinstance(noise, list) or not noise:
         return []
-    lines = [f"Library messages kept out of the output above ({len(noise)}):"]  # type: ignore[arg-type]
-    for item in noise:  # type: ignore[union-attr]
+    lines = [f"Library messages kept out of the output above ({len(noise)}):"]
+    for item in noise:
         lines += [f"    {line}" for line in str(item).splitlines()]
     return lines
 
