@@ -30,6 +30,7 @@ def test_good_private_chain_passes_with_ca_file():
     assert result.evidence["verify_ca_file"] == "ok"
     assert result.evidence["version"] in ("TLSv1.2", "TLSv1.3")
     assert "localhost" in result.evidence["san"]
+    assert "wsdoctor lab" in result.evidence["chain"]  # trustme's CA, named as the issuer
 
 
 def test_without_the_ca_it_is_a_verify_failure():
@@ -100,10 +101,18 @@ def verdicts(**ok: bool) -> dict[str, Verdict]:
     ],
 )
 def test_judge(host, cert, trust, expected):
-    status, cause, _ = tls.judge(host, SHOWN, cert, trust)
+    status, cause, _ = tls.judge(host, SHOWN, [cert], trust)
     assert (status, cause) == expected
 
 
 def test_old_protocol_is_judged_first():
     old = dataclasses.replace(SHOWN, version="TLSv1.1")
-    assert tls.judge("api.example.com", old, leaf(), verdicts(certifi=True))[1] == tls.OLD_PROTOCOL
+    assert (
+        tls.judge("api.example.com", old, [leaf()], verdicts(certifi=True))[1] == tls.OLD_PROTOCOL
+    )
+
+
+def test_an_inspection_ca_higher_up_the_chain_is_found():
+    chain = [leaf("CN=Corp Issuing CA,O=Corp"), leaf("CN=Zscaler Root CA,O=Zscaler Inc.")]
+    status, cause, _ = tls.judge("api.example.com", SHOWN, chain, verdicts(certifi=False))
+    assert (status, cause) == ("fail", tls.INTERCEPTED)

@@ -33,12 +33,15 @@ INSPECTION_PRODUCTS = (
 )  # fmt: skip
 
 
-def inspection_product(leaf: Leaf) -> str | None:
-    issuer = leaf.issuer.lower()
-    return next((p for p in INSPECTION_PRODUCTS if p in issuer), None)
+def inspection_product(chain: list[Leaf]) -> str | None:
+    """A known TLS inspection product among the issuers of the presented chain."""
+    issuers = " ".join(cert.issuer.lower() for cert in chain)
+    return next((p for p in INSPECTION_PRODUCTS if p in issuers), None)
 
 
-def evidence_for(shown: Presented, leaf: Leaf, verdicts: dict[str, Verdict]) -> dict:
+def evidence_for(
+    shown: Presented, leaf: Leaf, chain: list[Leaf], verdicts: dict[str, Verdict]
+) -> dict:
     evidence = {
         "version": shown.version,
         "cipher": shown.cipher,
@@ -48,16 +51,18 @@ def evidence_for(shown: Presented, leaf: Leaf, verdicts: dict[str, Verdict]) -> 
         "san": ", ".join([*leaf.dns_names, *leaf.ip_names]) or "none",
         "not_after": leaf.not_after.isoformat() if leaf.not_after else "?",
         "sha256": leaf.sha256,
+        "chain": " | ".join(f"{cert.subject} (issuer {cert.issuer})" for cert in chain),
     }
     for store, verdict in verdicts.items():
         evidence[f"verify_{store}"] = "ok" if verdict.ok else (verdict.error or "failed")
     return evidence
 
 
-def judge(host: str, shown: Presented, leaf: Leaf, verdicts: dict[str, Verdict]) -> tuple:
-    """(status word, cause, summary): "pass", "warn" or "fail"."""
+def judge(host: str, shown: Presented, chain: list[Leaf], verdicts: dict[str, Verdict]) -> tuple:
+    """(status word, cause, summary): "pass", "warn" or "fail". `chain` starts with the leaf."""
     now = dt.datetime.now(dt.UTC)
-    product = inspection_product(leaf)
+    leaf = chain[0]
+    product = inspection_product(chain)
     trusted_by = [s for s, v in verdicts.items() if v.ok]
     codes = {v.verify_code for v in verdicts.values()}
     if shown.version in OLD_VERSIONS:
@@ -119,12 +124,13 @@ class TlsCheck(Check):
             detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             raise CheckFailed(HANDSHAKE_FAILED, f"TLS handshake failed ({detail})") from None
         leaf = parse_leaf(shown.leaf_der)
+        chain = [leaf, *(parse_leaf(der) for der in shown.chain_der[1:])]
         verdicts = await verify_all(ctx, timeout)
-        evidence = evidence_for(shown, leaf, verdicts)
+        evidence = evidence_for(shown, leaf, chain, verdicts)
         days_left = (leaf.not_after - dt.datetime.now(dt.UTC)).days if leaf.not_after else 0
         measurements = {"handshake_ms": shown.elapsed_ms, "days_left": float(days_left)}
         ctx.share("tls.issuer", leaf.issuer_org)
-        status, cause, summary = judge(ctx.target.host, shown, leaf, verdicts)
+        status, cause, summary = judge(ctx.target.host, shown, chain, verdicts)
         details: Details = {"measurements": measurements, "evidence": evidence}
         if status == "fail" and ctx.settings.insecure:
             return self.warned(f"--insecure: continuing although {summary}", cause, **details)

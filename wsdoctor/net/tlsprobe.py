@@ -26,6 +26,19 @@ class Presented:
     alpn: str | None
     leaf_der: bytes
     elapsed_ms: float
+    chain_der: list[bytes] = field(default_factory=list)  # as sent, leaf first
+
+
+def unverified_chain(ssl_object: ssl.SSLObject) -> list[bytes]:
+    """The certificates the server sent; public API from Python 3.13, private before."""
+    getter = getattr(ssl_object, "get_unverified_chain", None)
+    if getter is None:
+        getter = getattr(getattr(ssl_object, "_sslobj", None), "get_unverified_chain", None)
+    try:
+        chain = getter() if getter is not None else []
+        return [cert.public_bytes(ssl._ssl.ENCODING_DER) for cert in chain or []]  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, ssl.SSLError):
+        return []
 
 
 @dataclass
@@ -110,12 +123,14 @@ async def presented(ctx: CheckContext, timeout: float) -> Presented:
     writer, elapsed = await _handshake(ctx, inspecting_context(), timeout)
     try:
         ssl_object = writer.get_extra_info("ssl_object")
+        leaf = ssl_object.getpeercert(binary_form=True) or b""
         return Presented(
             version=ssl_object.version() or "?",
             cipher=ssl_object.cipher()[0],
             alpn=ssl_object.selected_alpn_protocol(),
-            leaf_der=ssl_object.getpeercert(binary_form=True) or b"",
+            leaf_der=leaf,
             elapsed_ms=elapsed,
+            chain_der=unverified_chain(ssl_object) or [leaf],
         )
     finally:
         writer.transport.abort()
