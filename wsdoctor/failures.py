@@ -8,6 +8,8 @@ rest of the engine) imports no network library.
 from __future__ import annotations
 
 import errno
+import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -31,6 +33,14 @@ EXPECTED: tuple[Expected, ...] = (
     Expected(("dns.resolver.NoAnswer",), "no_answer", "no address records"),
     Expected(("dns.resolver.NoNameservers",), "servfail", "no resolver could answer"),
     Expected(("dns.exception.Timeout",), "timeout", "the resolver did not answer in time"),
+    Expected(("socket.gaierror",), "timeout", "the resolver did not answer", (socket.EAI_AGAIN,)),
+    Expected(("socket.gaierror",), "servfail", "the resolver failed", (socket.EAI_FAIL,)),
+    Expected(
+        ("socket.gaierror",),
+        "no_answer",
+        "no address records",
+        (getattr(socket, "EAI_NODATA", -5),),
+    ),
     Expected(("socket.gaierror",), "nxdomain", "the name could not be resolved"),
     Expected(("builtins.ConnectionRefusedError",), "refused", "connection refused"),
     Expected(
@@ -84,3 +94,10 @@ def classify_exception(exc: BaseException) -> Expected | None:
             continue
         return row
     return None
+
+
+def cause_in(check_id: str, declared: Iterable[str], exc: BaseException) -> str | None:
+    """`<check>.<suffix>` for an expected exception, if that check declares such a cause."""
+    row = classify_exception(exc)
+    cause = f"{check_id}.{row.suffix}" if row else None
+    return cause if cause in set(declared) else None

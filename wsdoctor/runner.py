@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .context import CheckContext
-from .failures import classify_exception
+from .failures import cause_in, classify_exception
 from .model import CheckResult, Status
 from .plugin import CheckFailed, CheckPlugin, check_deadline, declared_causes
 
@@ -142,12 +142,11 @@ def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
             f"wsdoctor error: {detail}",
             evidence={"exception": detail, "traceback": tb},
         )
-    cause = f"{check.id}.{row.suffix}"
     return CheckResult(
         check.id,
         Status.FAIL,
         f"{row.meaning} ({detail})",
-        cause if cause in declared_causes(check) else None,
+        cause_in(check.id, declared_causes(check), exc),
         evidence={"exception": detail},
     )
 

@@ -7,9 +7,8 @@ the proxy resolves the target, so the proxy's own name is what must resolve here
 
 from __future__ import annotations
 
-import socket
-
 from ..context import CheckContext
+from ..failures import cause_in
 from ..model import CheckResult
 from ..net.dnsquery import DnsAnswers, query
 from ..net.path import first_hop
@@ -21,20 +20,6 @@ NO_ANSWER = "dns.no_answer"
 TIMEOUT = "dns.timeout"
 SERVFAIL = "dns.servfail"
 PRIVATE_ANSWER = "dns.private_answer"
-
-_DNSPYTHON_CAUSES = {
-    "NXDOMAIN": NXDOMAIN,
-    "NoAnswer": NO_ANSWER,
-    "NoNameservers": SERVFAIL,
-    "LifetimeTimeout": TIMEOUT,
-    "Timeout": TIMEOUT,
-}
-_GAI_CAUSES = {
-    socket.EAI_NONAME: NXDOMAIN,
-    socket.EAI_AGAIN: TIMEOUT,
-    socket.EAI_FAIL: SERVFAIL,
-    getattr(socket, "EAI_NODATA", -5): NO_ANSWER,
-}
 
 _FAILURE_TEXT = {
     NXDOMAIN: "does not exist",
@@ -114,14 +99,11 @@ class DnsCheck(Check):
         system_error: BaseException | None,
         evidence: dict[str, str | float],
     ) -> CheckFailed:
-        error = answers.error_for_verdict()
-        cause = _DNSPYTHON_CAUSES.get(type(error).__name__) if error else None
-        if isinstance(system_error, socket.gaierror):
-            cause = cause or _GAI_CAUSES.get(system_error.errno, NXDOMAIN)
+        errors = [e for e in (answers.error_for_verdict(), system_error) if e is not None]
+        if system_error is not None:
             evidence["getaddrinfo_error"] = str(system_error)
-        elif isinstance(system_error, TimeoutError):
-            cause = cause or TIMEOUT
-        cause = cause or NO_ANSWER
+        causes = [cause_in(self.id, self.causes, error) for error in errors]
+        cause = next((c for c in causes if c), NO_ANSWER)
         summary = f"{host} {_FAILURE_TEXT[cause]} (resolver {answers.resolver})"
         return CheckFailed(cause, summary, evidence=evidence)
 

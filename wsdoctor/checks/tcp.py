@@ -8,9 +8,9 @@ when the other one hides it.
 from __future__ import annotations
 
 import asyncio
-import errno
 
 from ..context import CheckContext
+from ..failures import cause_in
 from ..model import CheckResult
 from ..net.hop import connect_tcp
 from ..net.path import first_hop
@@ -23,13 +23,8 @@ UNREACHABLE = "tcp.unreachable"
 
 
 def cause_of(error: BaseException) -> str:
-    if isinstance(error, ConnectionRefusedError):
-        return REFUSED
-    if isinstance(error, TimeoutError):
-        return TIMEOUT
-    if isinstance(error, OSError) and error.errno == errno.ETIMEDOUT:
-        return TIMEOUT
-    return UNREACHABLE
+    """From wsdoctor's one exception table; anything else that stops a connect is unreachable."""
+    return cause_in("tcp", TcpCheck.causes, error) or UNREACHABLE
 
 
 def describe(error: BaseException) -> str:
