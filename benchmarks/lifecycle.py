@@ -19,7 +19,7 @@ import time
 
 from websockets.asyncio.client import connect
 
-from wsdoctor.app import CheckOptions, CheckSession
+from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.checks.handshake import check as handshake
 from wsdoctor.context import CheckContext, Settings
 from wsdoctor.lab.app import LabConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from wsdoctor.app import CheckOptions, CheckSession
+from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.context import Settings
 from wsdoctor.model import Report
 from wsdoctor.registry import Registry

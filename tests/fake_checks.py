@@ -49,7 +49,15 @@ class Fake(Check):
 class Alpha(Check):
     id = "alpha"
     title = "Alpha"
-    causes = ("alpha.broken",)
+    causes = {  # noqa: RUF012 - a plugin ships its own cause entries
+        "alpha.broken": {
+            "title": "Alpha is broken",
+            "meaning": "A test cause shipped by a test plugin.",
+            "steps": ["Fix alpha."],
+            "section": "Network Instability",
+            "links": [],
+        }
+    }
 
     async def run(self, ctx: CheckContext) -> CheckResult:
         return self.passed("alpha ok")

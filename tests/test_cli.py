@@ -20,7 +20,7 @@ from wsdoctor import cli
 
 def run_cli(argv, capsys, registry=None, monkeypatch=None):
     if registry is not None:
-        monkeypatch.setattr(cli, "load_registry", lambda: registry)
+        monkeypatch.setattr(cli, "load_registry", lambda *_: registry)
     with pytest.raises(SystemExit) as exit_info:
         cli.main(argv)
     out, err = capsys.readouterr()
@@ -32,7 +32,7 @@ def fails(check, ctx):
 
 
 def warns(check, ctx):
-    return check.warned("slow-ish")
+    return check.warned("dns.private_answer", "slow-ish")
 
 
 PASSING = registry_of(Fake("dns"), Fake("tcp", ("dns",)))
@@ -159,7 +159,7 @@ def mark(check, ctx):
     Path({marker!r}).write_text("ran")
     return check.passed("fast ok")
 
-cli.load_registry = lambda: registry_of(Fake("fast", outcome=mark), Fake("slow", sleep=60))
+cli.load_registry = lambda *_: registry_of(Fake("fast", outcome=mark), Fake("slow", sleep=60))
 cli.main(sys.argv[1:])
 """
 
@@ -211,7 +211,7 @@ def test_a_hung_server_never_holds_wsdoctor_past_timeout():
 
 
 def test_unexpected_bug_is_one_redacted_line(capsys, monkeypatch):
-    def broken_registry():
+    def broken_registry(*_):
         raise RuntimeError("internal failure while holding key sk-test-0123456789abcdef")
 
     monkeypatch.setattr(cli, "load_registry", broken_registry)

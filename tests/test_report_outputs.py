@@ -12,7 +12,7 @@ import jsonschema
 from junitparser import Error, Failure, JUnitXml, Skipped
 from test_reports import CHECKS, FAILING, KEY, sample_report
 
-from wsdoctor import CheckResult, Status
+from wsdoctor import CheckResult, Finding, Level, Phase, Span, Status
 from wsdoctor.report.bundle import render_bundle
 from wsdoctor.report.html import render_html
 from wsdoctor.report.junit import render_junit
@@ -31,13 +31,20 @@ def hostile_report():
             f"101 {HOSTILE}",
             measurements={"dns_ms": 1.0, "tcp_ms": 2.0, "upgrade_ms": 3.0, "first_frame_ms": 4.0},
             evidence={"dg_request_id": f"rid-1 {HOSTILE}", "server": HOSTILE},
+            phases=(
+                Phase("DNS", 1.0),
+                Phase("TCP", 2.0),
+                Phase("Upgrade (101)", 3.0),
+                Phase("First server frame", 4.0),
+            ),
         ),
         CheckResult(
             "close_frame",
             Status.FAIL,
             f"server closed 1011 {HOSTILE}",
-            "close_frame.unexpected_code",
+            (Finding(Level.FAIL, "close_frame.unexpected_code", f"server closed 1011 {HOSTILE}"),),
             measurements={"close_after_audio_s": 2.1},
+            spans=(Span("Audio, then CloseStream", 2.1),),
             evidence={"close_reason_received": HOSTILE + "\u202e\x07", "body_start": HOSTILE},
         ),
         CheckResult("stability", Status.ERROR, "wsdoctor error", evidence={"traceback": HOSTILE}),
@@ -107,7 +114,12 @@ def test_junit_agrees_with_the_report():
 
 def test_junit_skips_and_warnings():
     report = sample_report(
-        CheckResult("dns", Status.WARN, "public name resolved privately", "dns.private_answer"),
+        CheckResult(
+            "dns",
+            Status.WARN,
+            "public name resolved privately",
+            (Finding(Level.WARN, "dns.private_answer", "public name resolved privately"),),
+        ),
         CheckResult("tcp", Status.SKIP, "blocked by dns"),
     )
     suite, cases = parse_junit(report)
@@ -116,7 +128,11 @@ def test_junit_skips_and_warnings():
     assert cases["tcp"].result[0].message == "blocked by dns"
     case = ET.fromstring(render_junit(report)).find("testcase[@name='dns']")
     props = {p.get("name"): p.get("value") for p in case.iter("property")}
-    assert props == {"status": "warn", "cause": "dns.private_answer"}
+    assert props == {
+        "status": "warn",
+        "cause": "dns.private_answer",
+        "finding": "warn dns.private_answer",
+    }
     assert suite.skipped == 1
 
 

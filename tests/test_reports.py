@@ -9,7 +9,7 @@ import jsonschema
 from conftest import make_ctx
 from fake_checks import Fake
 
-from wsdoctor import CheckResult, Status
+from wsdoctor import CheckResult, Finding, Level, Status
 from wsdoctor.report.build import build_report
 from wsdoctor.report.json import render_json
 from wsdoctor.report.terminal import render_terminal
@@ -49,7 +49,7 @@ FAILING = (
         "close_frame",
         Status.FAIL,
         f"no close frame (key {KEY})",
-        "close_frame.no_close_frame",
+        (Finding(Level.FAIL, "close_frame.no_close_frame", f"no close frame (key {KEY})"),),
         evidence={"close_code": 1006},
     ),
     CheckResult("stability", Status.SKIP, "blocked by handshake"),

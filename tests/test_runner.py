@@ -7,7 +7,8 @@ import asyncio
 from conftest import make_ctx
 from fake_checks import Fake
 
-from wsdoctor import CheckFailed, Status
+from wsdoctor import CheckResult, Finding, Level, Status
+from wsdoctor.net.errors import ConnectionLost, NotApplicable
 from wsdoctor.runner import Runner, root_causes
 
 
@@ -80,7 +81,7 @@ def test_expected_network_exception_maps_to_declared_cause():
 
 def test_expected_exception_without_matching_cause_still_fails():
     result = run([Fake("rest", outcome=ConnectionResetError("reset"))])["rest"]
-    assert (result.status, result.cause) == (Status.FAIL, None)
+    assert (result.status, result.cause) == (Status.FAIL, "network.dropped")
 
 
 def test_unexpected_exception_is_an_error_with_traceback():
@@ -90,11 +91,50 @@ def test_unexpected_exception_is_an_error_with_traceback():
     assert "Traceback" in result.evidence["traceback"]
 
 
-def test_check_failed_carries_cause_and_evidence():
-    boom = CheckFailed("dns.servfail", "resolver failed", evidence={"resolver": "127.0.0.1"})
-    result = run([Fake("dns", outcome=boom)])["dns"]
-    assert result.cause == "dns.servfail"
-    assert result.evidence == {"resolver": "127.0.0.1"}
+def test_network_error_without_a_declared_cause_gets_a_generic_one():
+    # A reset the check does not judge itself still names a cause with advice.
+    result = run([Fake("tls", outcome=ConnectionLost("reset during the probe"))])["tls"]
+    assert (result.status, result.cause) == (Status.FAIL, "network.dropped")
+    assert "reset during the probe" in result.summary
+
+
+def test_not_applicable_is_a_skip_that_does_not_block():
+    limited = Fake("tls", outcome=NotApplicable("TLS is not inspected through a socks5 proxy"))
+    results = run([limited, Fake("handshake", ("tls",))])
+    assert results["tls"].status is Status.SKIP
+    assert results["tls"].not_applicable
+    assert results["handshake"].status is Status.PASS
+
+
+def two_problems(check, ctx):
+    return check.verdict(
+        "two problems",
+        [
+            Finding(Level.FAIL, "close_frame.no_close_frame", "a"),
+            Finding(Level.WARN, "close_frame.no_metadata", "b"),
+        ],
+    )
+
+
+def test_status_is_the_worst_finding_and_each_fail_is_a_root_cause():
+    result = run([Fake("close_frame", outcome=two_problems)])["close_frame"]
+    assert result.status is Status.FAIL
+    assert result.cause == "close_frame.no_close_frame"
+    assert [f.level for f in result.findings] == [Level.FAIL, Level.WARN]
+    assert root_causes([result], {}) == ["close_frame.no_close_frame"]
+
+
+def test_accepted_causes_become_info_and_stop_blocking():
+    intercepted = Fake("tls", outcome=lambda c, ctx: c.failed("tls.intercepted", "re-signed"))
+    checks = [intercepted, Fake("handshake", ("tls",))]
+    results = run(checks, accept=frozenset({"tls.intercepted"}))
+    tls = results["tls"]
+    assert tls.status is Status.PASS
+    assert tls.findings[0].accepted and tls.findings[0].level is Level.INFO
+    assert results["handshake"].status is Status.PASS
+    unaccepted = run(checks)
+    assert unaccepted["tls"].status is Status.FAIL
+    assert unaccepted["handshake"].summary == "blocked by tls"
 
 
 def test_results_keep_selection_order_and_durations():
@@ -130,10 +170,8 @@ def test_root_causes_are_failures_whose_dependencies_passed():
 
 
 def test_failure_below_a_failure_is_not_a_root_cause():
-    from wsdoctor import CheckResult
-
     results = [
-        CheckResult("tcp", Status.FAIL, "x", "tcp.refused"),
-        CheckResult("tls", Status.FAIL, "y", "tls.handshake_failed"),
+        CheckResult("tcp", Status.FAIL, "x", (Finding(Level.FAIL, "tcp.refused", "x"),)),
+        CheckResult("tls", Status.FAIL, "y", (Finding(Level.FAIL, "tls.handshake_failed", "y"),)),
     ]
     assert root_causes(results, {"tls": ("tcp",)}) == ["tcp.refused"]

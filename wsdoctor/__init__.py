@@ -15,10 +15,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Check": "plugin",
     "CheckContext": "context",
-    "CheckFailed": "plugin",
     "CheckResult": "model",
+    "Finding": "model",
+    "Level": "model",
+    "Phase": "model",
     "Report": "model",
     "Settings": "context",
+    "Span": "model",
     "Status": "model",
     "Target": "model",
 }
@@ -26,10 +29,13 @@ _EXPORTS = {
 __all__ = [
     "Check",
     "CheckContext",
-    "CheckFailed",
     "CheckResult",
+    "Finding",
+    "Level",
+    "Phase",
     "Report",
     "Settings",
+    "Span",
     "Status",
     "Target",
     "__version__",
@@ -37,8 +43,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .context import CheckContext, Settings
-    from .model import CheckResult, Report, Status, Target
-    from .plugin import Check, CheckFailed
+    from .model import CheckResult, Finding, Level, Phase, Report, Span, Status, Target
+    from .plugin import Check
 
 
 def __getattr__(name: str) -> Any:

@@ -1,13 +1,15 @@
 """Cause ids -> what they mean and what to do, traced to the seed article's sections.
 
-The prose lives in causes_data.py; this module turns it into Remediation values
-(once, on first use) and resolves link names to URLs.
+The built-in prose lives in causes_data.py; plugins ship entries of the same
+shape with their checks. A Catalogue is the union a run reports with.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 IMPROPER_HANDLING = "Improper Connection Handling"
 NETWORK_INSTABILITY = "Network Instability"
@@ -27,6 +29,7 @@ SUPPORT_ADVICE = (
     "If problems persist, contact Deepgram support (or the community) with this report "
     "and the dg-request-id values it lists."
 )
+REQUIRED_FIELDS = ("title", "meaning", "steps", "section")
 
 
 @dataclass(frozen=True)
@@ -42,32 +45,63 @@ class Remediation:
     explains: tuple[str, ...] = ()  # causes that are consequences of this one
 
 
-@functools.cache
-def _load() -> dict[str, Remediation]:
-    from .causes_data import CAUSES, LINKS
+def entry_problems(entry: object) -> list[str]:
+    """Why a cause entry (built-in or from a plugin) cannot be shown, if it cannot."""
+    if not isinstance(entry, Mapping):
+        return ["the entry must be a mapping with title, meaning, steps, section and links"]
+    problems = [f"missing {name!r}" for name in REQUIRED_FIELDS if not entry.get(name)]
+    if entry.get("section") and entry["section"] not in SEED_SECTIONS:
+        problems.append(f"section must be one of: {', '.join(SEED_SECTIONS)}")
+    if not isinstance(entry.get("steps", []), list | tuple):
+        problems.append("steps must be a list of strings")
+    return problems
 
-    return {
-        cause: Remediation(
-            cause=cause,
-            title=entry["title"],
-            meaning=entry["meaning"],
-            steps=tuple(entry["steps"]),
-            seed_section=entry["section"],
-            links=tuple(LINKS.get(link, link) for link in entry["links"]),
-            explains=tuple(entry.get("explains", ())),
-        )
-        for cause, entry in CAUSES.items()
-    }
+
+def remediation_from(cause: str, entry: Mapping[str, Any], links: Mapping[str, str]) -> Remediation:
+    return Remediation(
+        cause=cause,
+        title=entry["title"],
+        meaning=entry["meaning"],
+        steps=tuple(entry["steps"]),
+        seed_section=entry["section"],
+        links=tuple(links.get(link, link) for link in entry.get("links", ())),
+        explains=tuple(entry.get("explains", ())),
+    )
+
+
+@functools.cache
+def _builtin() -> dict[str, Remediation]:
+    from .causes_data import CAUSES, LINKS
+    from .causes_network import NETWORK_CAUSES
+
+    entries = {**CAUSES, **NETWORK_CAUSES}
+    return {cause: remediation_from(cause, entry, LINKS) for cause, entry in entries.items()}
 
 
 def lookup(cause: str | None) -> Remediation | None:
-    return _load().get(cause) if cause else None
+    """A built-in cause's entry (explain and tests); a run uses its Catalogue."""
+    return _builtin().get(cause) if cause else None
 
 
 def all_causes() -> dict[str, Remediation]:
-    return dict(_load())
+    return dict(_builtin())
 
 
-def explanations() -> dict[str, tuple[str, ...]]:
-    """cause -> the causes it explains, for trimming consequences out of the root causes."""
-    return {cause: rem.explains for cause, rem in _load().items() if rem.explains}
+class Catalogue:
+    """The causes one run can report: the built-ins plus those the loaded plugins ship."""
+
+    def __init__(self, extra: Iterable[Remediation] = ()) -> None:
+        self._entries = {**_builtin(), **{r.cause: r for r in extra}}
+
+    def __contains__(self, cause: object) -> bool:
+        return cause in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def get(self, cause: str | None) -> Remediation | None:
+        return self._entries.get(cause) if cause else None
+
+    def explanations(self) -> dict[str, tuple[str, ...]]:
+        """cause -> the causes it explains, for trimming consequences out of the root causes."""
+        return {cause: rem.explains for cause, rem in self._entries.items() if rem.explains}

@@ -137,6 +137,16 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
     },
+    "proxy.upstream_failed": {
+        "title": "The proxy cannot reach Deepgram",
+        "meaning": "The proxy is up and accepted the request, but answered CONNECT with 502, 503 or 504: it could not resolve or connect to the Deepgram host itself. The proxy is not refusing you; its own way out is broken.",
+        "steps": [
+            "Send the proxy administrators the status and any error header in this report: the proxy's own DNS or egress to the Deepgram host on port 443 is failing.",
+            "Until it is fixed, try another proxy or a direct route if your network allows one.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
     "proxy.auth_required": {
         "title": "The proxy wants credentials",
         "meaning": "The proxy answered 407 Proxy Authentication Required. The client must send credentials, usually in the proxy URL as http://user:password@proxy:port.",
@@ -362,6 +372,16 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["keepalive", "troubleshooting"],
     },
+    "idle_timeout.no_close_seen": {
+        "title": "No idle timeout was seen",
+        "meaning": "The idle stream was still open when wsdoctor stopped watching. Deepgram closes idle streams after about 10 s with NET-0001, so either the watch window (--idle-max) was shorter than that, or the server's close never reached this client.",
+        "steps": [
+            "Run again with --idle-max above 12 s to see Deepgram's documented NET-0001 close.",
+            "If the close still never arrives, something on the path may be holding or silently dropping the idle connection: send KeepAlive every 3-5 s while idle.",
+        ],
+        "section": "Network Instability",
+        "links": ["keepalive", "troubleshooting"],
+    },
     "idle_timeout.server_timeout": {
         "title": "The stream timed out for lack of audio (NET-0001)",
         "meaning": "Deepgram closed the stream with 1011 NET-0001 because it received no audio or KeepAlive for about 10 seconds. This is documented server behaviour, not a network fault.",
@@ -383,6 +403,16 @@ CAUSES: dict[str, CauseEntry] = {
         ],
         "section": "Improper Connection Handling",
         "links": ["keepalive"],
+    },
+    "keepalive.server_closed": {
+        "title": "The server ended the KeepAlive stream with an error",
+        "meaning": "While wsdoctor sent KeepAlive messages, the server closed the stream with an error code. The close_frame check shows the same code with the stream's audio, and its advice applies.",
+        "steps": [
+            "Read the close code and reason in this report; NET-0000 and DATA-0000 are explained by close_frame.",
+            "If problems persist, contact Deepgram support with the dg-request-id.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
     },
     "keepalive.intermediary_drop": {
         "title": "The stream is dropped despite KeepAlive",
@@ -415,6 +445,8 @@ CAUSES: dict[str, CauseEntry] = {
         ],
         "section": "Improper Connection Handling",
         "links": ["closestream"],
+        # A peer that never answers a close frame ignores CloseStream too: one fault.
+        "explains": ["close_frame.timeout"],
     },
     "close_frame.timeout": {
         "title": "CloseStream is not completed in time",
@@ -461,6 +493,16 @@ CAUSES: dict[str, CauseEntry] = {
             "keepalive.intermediary_drop",
             "close_frame.no_close_frame",
         ],
+    },
+    "stability.server_closed": {
+        "title": "The server ended the audio stream with an error",
+        "meaning": "While wsdoctor streamed real-time audio, the server closed the stream with an error code rather than the path dropping it. The close_frame check shows the same code, and its advice applies.",
+        "steps": [
+            "Read the close code and reason in this report; NET-0000 and DATA-0000 are explained by close_frame.",
+            "If problems persist, contact Deepgram support with the dg-request-id.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
     },
     "stability.high_latency": {
         "title": "Round trips are slow",

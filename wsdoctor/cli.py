@@ -13,21 +13,30 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
+from .exitcodes import ExitCode
+from .report.formats import FORMATS
 
 # Kept here rather than imported, so that `--help` does not load the engine.
 REGIONS = ("au", "eu", "in", "us")
 
 if TYPE_CHECKING:
-    from .app import CheckOptions
-    from .registry import Registry
+    from collections.abc import Callable
 
-EXIT_USAGE, EXIT_ERROR = 2, 3
+    from .commands.check import CheckOptions
+    from .registry import Registry
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     if value is not None and value <= 0:
         raise click.BadParameter(f"must be greater than 0, got {value:g}")
     return value
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per report format in the table (--json, --html, ...)."""
+    for fmt in reversed(FORMATS):
+        command = click.option(fmt.option, fmt.dest, metavar=fmt.metavar, help=fmt.help)(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -43,6 +52,18 @@ def cli() -> None:
 @click.option("--only", metavar="ID,...", help="Run only these checks (and what they need).")
 @click.option("--skip", metavar="ID,...", help="Do not run these checks.")
 @click.option("--quick", is_flag=True, help="Skip slow checks; shorter close_frame audio.")
+@click.option(
+    "--accept",
+    metavar="CAUSE,...",
+    help="Report these causes as info (e.g. approved TLS inspection: tls.intercepted).",
+)
+@click.option(
+    "--disable-plugin",
+    "disable_plugin",
+    metavar="NAME",
+    multiple=True,
+    help="Do not load this check plugin (repeatable).",
+)
 @click.option("--proxy", metavar="URL|none", help="Proxy to use, or 'none' to go direct.")
 @click.option("--dns-server", metavar="IP[:PORT]", help="Resolver to ask instead of the system's.")
 @click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust.")
@@ -72,10 +93,7 @@ def cli() -> None:
     metavar="[FAULT,...]",
     help="Check an in-process Deepgram emulator instead, optionally with faults.",
 )
-@click.option("--json", "json_path", metavar="PATH|-", help="Write the JSON report here.")
-@click.option("--html", "html_path", metavar="PATH", help="Write the HTML report here.")
-@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML here (for CI).")
-@click.option("--bundle", "bundle_path", metavar="PATH.zip", help="Write a support bundle zip.")
+@output_options
 @click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
 @click.option("--no-save", is_flag=True, help="Do not save reports by default.")
 @click.option(
@@ -87,43 +105,21 @@ def cli() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
-def check(
-    url: str | None,
-    region: str | None,
-    api_key: str | None,
-    only: str | None,
-    skip: str | None,
-    quick: bool,
-    proxy: str | None,
-    dns_server: str | None,
-    ca_file: str | None,
-    insecure: bool,
-    timeout: float,
-    idle_max: float,
-    lab: str | None,
-    json_path: str | None,
-    html_path: str | None,
-    junit_path: str | None,
-    bundle_path: str | None,
-    out_dir: str,
-    no_save: bool,
-    fail_on: str,
-    verbose: bool,
-    quiet: bool,
-) -> int:
+def check(**opts: Any) -> int:
     """Diagnose the path to Deepgram (or --url)."""
-    from .app import run_check
+    from .commands.check import run_check
 
-    options = _check_options(**locals())  # every parameter above, validated in one place
-    return run_check(options, load_registry())
+    registry = load_registry(opts["disable_plugin"])
+    return run_check(_check_options(registry, opts), registry)
 
 
-def _check_options(**opts: Any) -> CheckOptions:
+def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
     """Validate every option up front, so bad input fails before any network traffic."""
     from . import validate
-    from .app import CheckOptions
+    from .commands.check import CheckOptions
     from .context import Settings
 
+    environ = dict(os.environ)  # the one place the environment is read
     settings = Settings(
         timeout_s=opts["timeout"],
         idle_max_s=opts["idle_max"],
@@ -131,13 +127,10 @@ def _check_options(**opts: Any) -> CheckOptions:
         dns_server=validate.parse_dns_server(opts["dns_server"]),
         ca_file=validate.validate_ca_file(opts["ca_file"]),
         insecure=opts["insecure"],
-        environ=dict(os.environ),
+        accept=validate.parse_accept(opts["accept"], registry.catalogue),
+        environ=environ,
     )
-    json_path = validate.validate_json_path(opts["json_path"])
-    html_path = validate.validate_output_file("--html", opts["html_path"])
-    junit_path = validate.validate_output_file("--junit", opts["junit_path"])
-    bundle_path = validate.validate_output_file("--bundle", opts["bundle_path"])
-    any_output = json_path or html_path or junit_path or bundle_path
+    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
     return CheckOptions(
         url=_resolve_url(opts["url"], opts["region"]),
         api_key=opts["api_key"] or None,
@@ -146,16 +139,14 @@ def _check_options(**opts: Any) -> CheckOptions:
         quick=opts["quick"],
         settings=settings,
         lab_faults=validate.parse_lab_faults(opts["lab"]),
-        json_path=json_path,
-        html_path=html_path,
-        junit_path=junit_path,
-        bundle_path=bundle_path,
-        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not any_output),
+        outputs=outputs,
+        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
         save=not opts["no_save"],
         fail_on=opts["fail_on"],
         verbose=opts["verbose"],
         quiet=opts["quiet"],
         command=shlex.join(["wsdoctor", *sys.argv[1:]]),
+        color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
     )
 
 
@@ -173,11 +164,11 @@ def _resolve_url(url: str | None, region: str | None) -> str:
     return url
 
 
-def load_registry() -> Registry:
+def load_registry(disabled: tuple[str, ...] = ()) -> Registry:
     """Tests replace this to run the CLI over test-only checks."""
     from .registry import Registry
 
-    return Registry.discover()
+    return Registry.discover(os.environ, disabled)
 
 
 @cli.command("list-checks")
@@ -283,23 +274,23 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except click.Abort:
         click.echo("wsdoctor: interrupted", err=True)
-        code = 130
+        code = ExitCode.INTERRUPTED
     except click.ClickException as exc:
         click.echo(f"wsdoctor: error: {exc.format_message()}", err=True)
-        code = EXIT_USAGE
+        code = ExitCode.USAGE
     except BadInput as exc:
         click.echo(f"wsdoctor: error: {exc}", err=True)
-        code = EXIT_USAGE
+        code = ExitCode.USAGE
     except RegistryError as exc:
         click.echo(f"wsdoctor: plugin error: {exc}", err=True)
-        code = EXIT_ERROR
+        code = ExitCode.ERROR
     except Exception as exc:  # a bug in wsdoctor: one redacted line, unless debugging
         if os.environ.get("WSDOCTOR_DEBUG"):
             raise
         click.echo(f"wsdoctor: internal error: {_redacted(exc, argv)}", err=True)
         click.echo("wsdoctor: set WSDOCTOR_DEBUG=1 to see the traceback", err=True)
-        code = EXIT_ERROR
-    sys.exit(code if isinstance(code, int) else 0)
+        code = ExitCode.ERROR
+    sys.exit(int(code) if isinstance(code, int) else 0)
 
 
 def _redacted(exc: Exception, argv: list[str] | None) -> str:

@@ -1,18 +1,20 @@
-"""What a check gets to work with: the target, the user's settings, secrets, shared facts.
+"""What a check gets to work with: the target, the route, the user's settings, shared facts.
 
 Checks never read the environment or the CLI directly; everything they may
 depend on is here, which is what makes them runnable against the lab in tests.
+The environment itself is read once, by the CLI, into `Settings.environ`.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .model import CheckResult, Target
+from .net.route import Route
 from .redact import Redactor
+from .secret import Secret
 
 DEFAULT_URL = "wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 REGION_HOSTS = {
@@ -21,26 +23,9 @@ REGION_HOSTS = {
     "au": "api.au.deepgram.com",
     "in": "api.in.deepgram.com",
 }
+PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 
-
-class Secret:
-    """A value that refuses to show itself in repr(), str() or f-strings."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str | None) -> None:
-        self._value = value or None
-
-    def reveal(self) -> str | None:
-        return self._value
-
-    def __bool__(self) -> bool:
-        return self._value is not None
-
-    def __repr__(self) -> str:
-        return "Secret(***)" if self._value else "Secret(None)"
-
-    __str__ = __repr__
+__all__ = ["DEFAULT_URL", "REGION_HOSTS", "CheckContext", "Secret", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +42,24 @@ class Settings:
     insecure: bool = False
     stability_s: float = 10.0
     quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
-    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    accept: frozenset[str] = frozenset()  # --accept: causes turned into info
+    environ: Mapping[str, str] = field(default_factory=dict)  # filled by the CLI, once
+
+
+def plan_route(target: Target, settings: Settings) -> Route:
+    return Route.plan(
+        target,
+        settings.environ,
+        proxy_override=settings.proxy,
+        check_timeout_s=settings.check_timeout_s,
+        dns_server=settings.dns_server,
+        ca_file=settings.ca_file,
+        insecure=settings.insecure,
+    )
+
+
+class UndeclaredFact(LookupError):
+    """A check shared a fact no check declares in `provides`: a bug in that check."""
 
 
 class CheckContext:
@@ -68,20 +70,25 @@ class CheckContext:
         target: Target,
         settings: Settings | None = None,
         api_key: str | None = None,
+        provided: Iterable[str] | None = None,
     ) -> None:
         self.target = target
         self.settings = settings or Settings()
+        self.route = plan_route(target, self.settings)
         self.api_key = Secret(api_key)
         self.redactor = Redactor([api_key] if api_key else [])
         self.redactor.add_url_credentials(self.settings.proxy)
-        for name in ("HTTPS_PROXY", "HTTP_PROXY", "WSS_PROXY", "WS_PROXY", "ALL_PROXY"):
+        for name in PROXY_VARIABLES:
             for variant in (name, name.lower()):
                 self.redactor.add_url_credentials(self.settings.environ.get(variant))
+        self.provided = None if provided is None else frozenset(provided)
         self.facts: dict[str, Any] = {}
         self.results: dict[str, CheckResult] = {}
 
     def share(self, key: str, value: Any) -> None:
-        """Publish a fact (e.g. `dns.addresses`) for checks that depend on this one."""
+        """Publish a fact (e.g. `dns.addresses`) that this check declares in `provides`."""
+        if self.provided is not None and key not in self.provided:
+            raise UndeclaredFact(f"fact {key!r} is not declared in any check's `provides`")
         self.facts[key] = value
 
     def fact(self, key: str, default: Any = None) -> Any:

@@ -1,4 +1,4 @@
-"""The vocabulary every part of wsdoctor speaks: statuses, targets, results, reports.
+"""The vocabulary every part of wsdoctor speaks: statuses, findings, targets, results, reports.
 
 Everything here is a frozen value with no I/O, so checks, the runner and the
 renderers can pass results around without worrying about who mutates what.
@@ -7,8 +7,8 @@ renderers can pass results around without worrying about who mutates what.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -31,6 +31,55 @@ class Status(enum.StrEnum):
 
 # Worst first: the overall verdict of a report is the worst status it contains.
 SEVERITY: tuple[Status, ...] = (Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)
+
+
+class Level(enum.StrEnum):
+    """How much a finding matters; a check's status is its worst finding's level."""
+
+    INFO = "info"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+_LEVEL_ORDER = (Level.FAIL, Level.WARN, Level.INFO)
+_STATUS_OF_LEVEL = {Level.FAIL: Status.FAIL, Level.WARN: Status.WARN, Level.INFO: Status.PASS}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check established, with the cause id that carries its advice.
+
+    As Django's check messages do, a check returns zero or more of these; `info`
+    attaches advice without calling it a problem (Deepgram's documented NET-0001).
+    """
+
+    level: Level
+    cause: str
+    message: str
+    evidence: Evidence = field(default_factory=dict)
+    accepted: bool = False  # --accept turned a warn or fail into info
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of opening a connection, for the waterfall (contributed by any check)."""
+
+    label: str
+    ms: float
+
+
+@dataclass(frozen=True)
+class Span:
+    """How long a stream lived, in seconds since its 101, for the timeline."""
+
+    label: str
+    seconds: float
+
+
+def status_of(findings: Iterable[Finding]) -> Status:
+    levels = {f.level for f in findings}
+    worst = next((level for level in _LEVEL_ORDER if level in levels), Level.INFO)
+    return _STATUS_OF_LEVEL[worst]
 
 
 DEFAULT_PORTS = {"ws": 80, "wss": 443}
@@ -81,6 +130,11 @@ class Target:
         return self.scheme == "wss"
 
     @property
+    def authority(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
     def http_base(self) -> str:
         """The REST origin that serves the same host (wss -> https, ws -> http)."""
         scheme = "https" if self.secure else "http"
@@ -91,15 +145,49 @@ class Target:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What one check established. Holds only JSON-safe data."""
+    """What one check established. Holds only JSON-safe data.
+
+    `status` is the worst finding's level for a check that ran; `skip` and
+    `error` are set by the runner (or by a check that skips).
+    """
 
     check_id: str
     status: Status
     summary: str
-    cause: str | None = None
+    findings: tuple[Finding, ...] = ()
     measurements: Measurements = field(default_factory=dict)
     evidence: Evidence = field(default_factory=dict)
     duration_ms: float = 0.0
+    phases: tuple[Phase, ...] = ()
+    spans: tuple[Span, ...] = ()
+    not_applicable: bool = False  # a skip because wsdoctor cannot measure this on this path
+
+    @property
+    def primary(self) -> Finding | None:
+        """The finding that speaks for the check: the first of the worst level."""
+        for level in _LEVEL_ORDER:
+            found = next((f for f in self.findings if f.level is level), None)
+            if found is not None:
+                return found
+        return None
+
+    @property
+    def cause(self) -> str | None:
+        primary = self.primary
+        return primary.cause if primary else None
+
+    def accepting(self, accepted: frozenset[str]) -> CheckResult:
+        """The result with the named causes turned into info, as Django's silenced checks are."""
+        if not accepted or not any(f.cause in accepted for f in self.findings):
+            return self
+        findings = tuple(
+            replace(f, level=Level.INFO, accepted=True)
+            if f.cause in accepted and f.level is not Level.INFO
+            else f
+            for f in self.findings
+        )
+        status = status_of(findings) if self.status in _STATUS_OF_LEVEL.values() else self.status
+        return replace(self, findings=findings, status=status)
 
 
 @dataclass(frozen=True)
@@ -123,6 +211,16 @@ class CheckEntry:
 
 
 @dataclass(frozen=True)
+class RootCause:
+    """A root cause as renderers show it: the cause, where it was seen, what to do."""
+
+    cause: str
+    entry: CheckEntry
+    finding: Finding
+    remediation: Remediation | None
+
+
+@dataclass(frozen=True)
 class Report:
     """A finished (or interrupted) run, already redacted and ready for any renderer."""
 
@@ -136,6 +234,8 @@ class Report:
     root_causes: tuple[str, ...] = ()
     command: str = ""
     interrupted: bool = False
+    remediations: Mapping[str, Remediation] = field(default_factory=dict)
+    accepted: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -153,10 +253,20 @@ class Report:
         return Status.PASS
 
     @property
-    def root_entries(self) -> tuple[CheckEntry, ...]:
-        """The failing checks that explain the others, in report order."""
-        roots = set(self.root_causes)
-        return tuple(e for e in self.checks if (e.result.cause or e.id) in roots)
+    def roots(self) -> tuple[RootCause, ...]:
+        """Each root cause with the first finding that names it, in root-cause order."""
+        found: list[RootCause] = []
+        for cause in self.root_causes:
+            for entry in self.checks:
+                finding = next((f for f in entry.result.findings if f.cause == cause), None)
+                if finding is not None:
+                    found.append(RootCause(cause, entry, finding, self.remediations.get(cause)))
+                    break
+        return tuple(found)
+
+    @property
+    def accepted_findings(self) -> tuple[tuple[CheckEntry, Finding], ...]:
+        return tuple((e, f) for e in self.checks for f in e.result.findings if f.accepted)
 
     def entry(self, check_id: str) -> CheckEntry | None:
         return next((e for e in self.checks if e.id == check_id), None)

@@ -9,8 +9,8 @@ import asyncio
 import time
 from typing import TextIO
 
+from .display import format_duration, glyph
 from .model import CheckResult
-from .report.terminal import format_duration, glyph
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_S = 0.1

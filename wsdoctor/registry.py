@@ -1,18 +1,20 @@
 """Finding checks: built-ins and third-party plugins load through one entry-point group.
 
 Built-ins get no back door (as in pytest), so the plugin path is exercised on
-every run, and a broken plugin is named in the error rather than crashing later.
+every run. Each plugin is verified when it loads (as pluggy verifies hook
+implementations), so a broken one is named at once rather than failing later,
+and one plugin can be blocked by name (`--disable-plugin`).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .causes import Catalogue, Remediation, entry_problems, remediation_from
 from .errors import BadInput, RegistryError
-from .plugin import CheckPlugin
+from .plugin import CheckPlugin, contract_problems, own_cause_entries
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -27,6 +29,7 @@ class Registered:
     check: CheckPlugin
     source: str  # the distribution that provides it, e.g. "wsdoctor 0.1.0"
     entry_point: str
+    name: str = ""  # the entry point's name: what --disable-plugin takes
 
     @property
     def id(self) -> str:
@@ -38,12 +41,17 @@ class Selection:
     checks: tuple[Registered, ...]
     pulled_in: frozenset[str]
 
+    @property
+    def provided_facts(self) -> frozenset[str]:
+        return frozenset(f for e in self.checks for f in getattr(e.check, "provides", ()))
+
 
 class Registry:
     """An ordered, validated set of checks: unique ids, known dependencies, no cycles."""
 
     def __init__(self, entries: Iterable[Registered]) -> None:
         by_id: dict[str, Registered] = {}
+        own: list[Remediation] = []
         for entry in entries:
             if entry.id in by_id:
                 first = by_id[entry.id]
@@ -52,7 +60,10 @@ class Registry:
                     f"({first.entry_point}) and by {entry.source} ({entry.entry_point})"
                 )
             by_id[entry.id] = entry
+            own += _own_causes(entry)
+        self.catalogue = Catalogue(own)
         for entry in by_id.values():
+            _verify(entry, self.catalogue)
             for dep in entry.check.depends_on:
                 if dep not in by_id:
                     raise RegistryError(
@@ -66,14 +77,24 @@ class Registry:
         return cls(_load(ep) for ep in entry_points)
 
     @classmethod
-    def discover(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Registry:
+    def discover(
+        cls, environ: Mapping[str, str] | None = None, disabled: Iterable[str] = ()
+    ) -> Registry:
         from importlib.metadata import entry_points
 
-        environ = os.environ if environ is None else environ
-        found: Iterable[EntryPoint] = entry_points(group=GROUP)
-        if environ.get(AUTOLOAD_OFF_ENV, "") not in ("", "0"):
+        found = list(entry_points(group=GROUP))
+        if (environ or {}).get(AUTOLOAD_OFF_ENV, "") not in ("", "0"):
             found = [ep for ep in found if _dist_name(ep) == BUILTIN_DIST]
-        return cls.from_entry_points(found)
+        blocked = set(disabled)
+        names = {ep.name for ep in found} | {_dist_name(ep) for ep in found}
+        unknown = sorted(blocked - names)
+        if unknown:
+            known = ", ".join(sorted({ep.name for ep in found}))
+            raise BadInput(f"--disable-plugin: no plugin named {unknown[0]!r} (known: {known})")
+        kept = [ep for ep in found if ep.name not in blocked and _dist_name(ep) not in blocked]
+        loaded = [_load(ep) for ep in kept]
+        _refuse_orphans(loaded, blocked)
+        return cls(loaded)
 
     def __iter__(self) -> Iterator[Registered]:
         return iter(self._entries.values())
@@ -123,6 +144,18 @@ def _dist_name(ep: EntryPoint) -> str:
     return dist.name if dist is not None else "unknown"
 
 
+def _refuse_orphans(loaded: list[Registered], blocked: set[str]) -> None:
+    """Disabling a check that others need is a usage error, not a broken plugin set."""
+    ids = {entry.id for entry in loaded}
+    for entry in loaded:
+        missing = [d for d in entry.check.depends_on if d not in ids and d in blocked]
+        if missing:
+            raise BadInput(
+                f"--disable-plugin {missing[0]}: check {entry.id!r} depends on it "
+                "(disable that too, or use --skip to leave checks out of one run)"
+            )
+
+
 def _load(ep: EntryPoint) -> Registered:
     dist = getattr(ep, "dist", None)
     source = f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
@@ -138,7 +171,29 @@ def _load(ep: EntryPoint) -> Registered:
             f"plugin {ep.name!r} from {source} ({ep.value}) is not a check "
             "(needs id, title, depends_on, tags and async run(ctx))"
         )
-    return Registered(check=check, source=source, entry_point=ep.value)
+    return Registered(check=check, source=source, entry_point=ep.value, name=ep.name)
+
+
+def _own_causes(entry: Registered) -> list[Remediation]:
+    own = []
+    for cause, data in own_cause_entries(entry.check).items():
+        problems = entry_problems(data)
+        if problems:
+            raise RegistryError(
+                f"plugin {entry.name or entry.id!r} from {entry.source}: cause {cause!r}: "
+                + "; ".join(problems)
+            )
+        own.append(remediation_from(cause, data, {}))
+    return own
+
+
+def _verify(entry: Registered, catalogue: Catalogue) -> None:
+    problems = contract_problems(entry.check, catalogue)
+    if problems:
+        raise RegistryError(
+            f"plugin {entry.name or entry.id!r} from {entry.source} ({entry.entry_point}) "
+            "breaks the check contract: " + "; ".join(problems)
+        )
 
 
 def _topological(by_id: dict[str, Registered]) -> list[Registered]:

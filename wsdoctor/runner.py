@@ -1,8 +1,8 @@
 """Running checks: concurrency, dependency gating, deadlines, and outcome classification.
 
 Each check starts the moment its dependencies finish, so a run takes as long
-as its critical path. Every way a check can end - result, deadline, expected
-network exception, bug, cancellation - becomes a CheckResult here and nowhere else.
+as its critical path. Every way a check can end - verdict, deadline, network
+error, bug, cancellation - becomes a CheckResult here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .context import CheckContext
-from .failures import cause_in, classify_exception
-from .model import CheckResult, Status
-from .plugin import CheckFailed, CheckPlugin, check_deadline, declared_causes
+from .model import CheckResult, Finding, Level, Status
+from .net.errors import NotApplicable, describe, translate
+from .plugin import CheckPlugin, check_deadline, declared_causes
 
 # Listeners learn of progress as ("start" | "finish", check_id, result-or-None).
 Listener = Callable[[str, str, CheckResult | None], None]
+GENERIC_PREFIX = "network"
 
 
 class Runner:
@@ -82,6 +83,7 @@ class Runner:
         return result.status in (Status.FAIL, Status.ERROR) or dep in self._blocked
 
     def _finish(self, result: CheckResult) -> None:
+        result = result.accepting(self.ctx.settings.accept)
         self.results[result.check_id] = result
         self.ctx.results[result.check_id] = result
         self._done[result.check_id].set()
@@ -98,15 +100,6 @@ class Runner:
                 result = await check.run(self.ctx)
         except TimeoutError:
             return _deadline_result(check, budget, cut_by_global=budget < own)
-        except CheckFailed as failed:
-            return CheckResult(
-                check.id,
-                Status.FAIL,
-                failed.summary,
-                failed.cause,
-                failed.measurements,
-                failed.evidence,
-            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -118,36 +111,57 @@ class Runner:
         return result
 
 
-def _deadline_result(check: CheckPlugin, budget: float, cut_by_global: bool) -> CheckResult:
-    cause = f"{check.id}.timeout"
-    why = "cut off by --timeout" if cut_by_global else "did not finish within its deadline"
+def cause_for(check: CheckPlugin, suffixes: Iterable[str]) -> str:
+    """`<check>.<suffix>` for the first suffix the check declares, else `network.<suffix>`."""
+    suffixes = list(suffixes)
+    declared = set(declared_causes(check))
+    for suffix in suffixes:
+        if f"{check.id}.{suffix}" in declared:
+            return f"{check.id}.{suffix}"
+    return f"{GENERIC_PREFIX}.{suffixes[0]}"
+
+
+def failure(
+    check: CheckPlugin,
+    cause: str,
+    summary: str,
+    *,
+    measurements: Mapping[str, float] | None = None,
+    evidence: Mapping[str, str] | None = None,
+) -> CheckResult:
     return CheckResult(
         check.id,
         Status.FAIL,
-        f"{why} ({budget:.1f} s)",
-        cause if cause in declared_causes(check) else None,
-        {"deadline_s": round(budget, 3)},
+        summary,
+        (Finding(Level.FAIL, cause, summary),),
+        measurements=dict(measurements or {}),
+        evidence=dict(evidence or {}),
     )
 
 
+def _deadline_result(check: CheckPlugin, budget: float, cut_by_global: bool) -> CheckResult:
+    why = "cut off by --timeout" if cut_by_global else "did not finish within its deadline"
+    cause = cause_for(check, ["timeout"])
+    measurements = {"deadline_s": round(budget, 3)}
+    return failure(check, cause, f"{why} ({budget:.1f} s)", measurements=measurements)
+
+
 def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
-    """Expected network exceptions fail with a cause; anything else is wsdoctor's own error."""
-    row = classify_exception(exc)
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if row is None:
-        tb = "".join(traceback.format_exception(exc))
-        return CheckResult(
-            check.id,
-            Status.ERROR,
-            f"wsdoctor error: {detail}",
-            evidence={"exception": detail, "traceback": tb},
-        )
+    """Network errors fail with a cause, tool limits skip, anything else is wsdoctor's own error."""
+    error = translate(exc)
+    if isinstance(error, NotApplicable):
+        return CheckResult(check.id, Status.SKIP, f"not applicable: {error}", not_applicable=True)
+    detail = describe(exc)
+    if error is not None:
+        summary = str(error) or detail
+        cause = cause_for(check, error.suffixes())
+        return failure(check, cause, summary, evidence={"exception": detail})
+    tb = "".join(traceback.format_exception(exc))
     return CheckResult(
         check.id,
-        Status.FAIL,
-        f"{row.meaning} ({detail})",
-        cause_in(check.id, declared_causes(check), exc),
-        evidence={"exception": detail},
+        Status.ERROR,
+        f"wsdoctor error: {detail}",
+        evidence={"exception": detail, "traceback": tb},
     )
 
 
@@ -156,7 +170,7 @@ def root_causes(
     depends_on: Mapping[str, tuple[str, ...]],
     explains: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
-    """Failed checks whose own dependencies all passed: the failures that explain the rest.
+    """The causes of failed checks whose own dependencies all passed: they explain the rest.
 
     `explains` trims consequences that have no dependency edge: when streams drop even
     while audio flows (stability.dropped), the idle and close checks that dropped too
@@ -169,6 +183,7 @@ def root_causes(
             continue
         deps = [by_id[d] for d in depends_on.get(result.check_id, ()) if d in by_id]
         if all(d.status in (Status.PASS, Status.WARN, Status.SKIP) for d in deps):
-            roots.append(result.cause or result.check_id)
+            roots += [f.cause for f in result.findings if f.level is Level.FAIL]
+    roots = list(dict.fromkeys(roots))
     explained = {c for root in roots for c in (explains or {}).get(root, ())}
     return [root for root in roots if root not in explained]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Container, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -89,8 +90,30 @@ def validate_out_dir(value: str, needed: bool) -> str:
     return value
 
 
-def validate_json_path(value: str | None) -> str | None:
-    return validate_output_file("--json", value)
+def validate_outputs(requested: Mapping[str, str | None]) -> dict[str, str]:
+    """Format name -> path for each output option given; only a stdout-capable one takes '-'."""
+    from .report.formats import by_name
+
+    outputs: dict[str, str] = {}
+    for name, value in requested.items():
+        if value is None:
+            continue
+        fmt = by_name(name)
+        if value == "-" and not fmt.stdout_ok:
+            raise BadInput(f"{fmt.option}: cannot write to standard output; give a file name")
+        outputs[name] = validate_output_file(fmt.option, value) or value
+    return outputs
+
+
+def parse_accept(value: str | None, known: Container[str]) -> frozenset[str]:
+    """--accept CAUSE[,CAUSE]: each must be a cause this run could report."""
+    causes = parse_id_list(value)
+    for cause in causes:
+        if cause not in known:
+            raise BadInput(
+                f"--accept: unknown cause {cause!r} (give a cause id, e.g. tls.intercepted)"
+            )
+    return frozenset(causes)
 
 
 def validate_output_file(option: str, value: str | None) -> str | None:

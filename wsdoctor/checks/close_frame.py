@@ -7,12 +7,12 @@ closes from the client side and checks that the close frame is echoed.
 
 from __future__ import annotations
 
+from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
-from ..model import CheckResult
+from ..model import CheckResult, Finding, Level, Span
 from ..net.audio import tone
 from ..net.session import LiveSession, Outcome
 from ..plugin import StreamCheck
-from .closing import Closure, classify_close, describe
 
 NO_CLOSE_FRAME = "close_frame.no_close_frame"
 NO_CLOSE_REPLY = "close_frame.no_close_reply"
@@ -24,7 +24,7 @@ AUDIO_S = 2.0
 QUICK_AUDIO_S = 0.5
 CLOSE_WAIT_S = 5.0
 ECHO_WAIT_S = 3.0
-# Most telling first: when both parts fail, the report names the first of these.
+# Most telling first: when both parts fail, both are findings, in this order.
 PRIORITY = (NO_CLOSE_FRAME, UNEXPECTED_CODE, NO_METADATA, NO_CLOSE_REPLY, TIMEOUT)
 
 
@@ -67,21 +67,23 @@ class CloseFrameCheck(StreamCheck):
     async def stream(self, ctx: CheckContext) -> CheckResult:
         first = await self._close_stream(ctx)
         second = await self._client_close(ctx)
-        (cause_1, text_1), (cause_2, text_2) = after_close_stream(first), after_client_close(second)
+        parts = (after_close_stream(first), after_client_close(second))
         evidence = {f"close_stream_{k}": v for k, v in first.evidence().items()}
         evidence.update({f"client_close_{k}": v for k, v in second.evidence().items()})
-        measurements = {}
+        measurements: dict[str, float] = {}
+        spans: tuple[Span, ...] = ()
         if first.closed_at_s is not None:
             measurements["close_after_audio_s"] = first.closed_at_s
-        causes = [c for c in (cause_1, cause_2) if c]
-        if not causes:
-            return self.passed(f"{text_1}; {text_2}", measurements=measurements, evidence=evidence)
-        cause = min(causes, key=PRIORITY.index)
-        text = text_1 if cause == cause_1 else text_2
-        return self.failed(cause, text, measurements=measurements, evidence=evidence)
+            spans = (Span("Audio, then CloseStream", first.closed_at_s),)
+        findings = [Finding(Level.FAIL, cause, text) for cause, text in parts if cause]
+        findings.sort(key=lambda f: PRIORITY.index(f.cause))
+        summary = "; ".join(f.message for f in findings) or "; ".join(t for _, t in parts)
+        return self.verdict(
+            summary, findings, measurements=measurements, evidence=evidence, spans=spans
+        )
 
     async def _close_stream(self, ctx: CheckContext) -> Outcome:
-        async with LiveSession(ctx, close_timeout=2) as session:
+        async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             seconds = QUICK_AUDIO_S if ctx.settings.quick else AUDIO_S
             if await session.send_audio(tone(seconds)):
                 await session.send_control("CloseStream")
@@ -89,7 +91,7 @@ class CloseFrameCheck(StreamCheck):
 
     async def _client_close(self, ctx: CheckContext) -> Outcome:
         echo_wait = min(ECHO_WAIT_S, ctx.settings.check_timeout_s)
-        async with LiveSession(ctx, close_timeout=echo_wait) as session:
+        async with LiveSession(ctx.route, ctx.api_key, close_timeout=echo_wait) as session:
             await session.send_audio(tone(0.2), realtime=False)
             return await session.close()
 

@@ -7,16 +7,14 @@ Deepgram's headers comes from something in between that did not pass the upgrade
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 from ..context import CheckContext, Settings
-from ..model import CheckResult
+from ..model import CheckResult, Phase
 from ..net.audio import silence
+from ..net.errors import TimedOut, UpgradeRefused, UpgradeRejected
 from ..net.session import LiveSession
-from ..plugin import Check, CheckFailed
-
-if TYPE_CHECKING:
-    from websockets.http11 import Response
+from ..plugin import Check
 
 UNAUTHORIZED = "handshake.unauthorized"
 BAD_REQUEST = "handshake.bad_request"
@@ -27,9 +25,24 @@ SERVER_ERROR = "handshake.server_error"
 BODY_PREVIEW = 300
 UPGRADED = "handshake.upgraded"  # fact: False when the path works but no stream could open
 FIRST_FRAME_WAIT_S = 3.0
+# (timing recorded by the session, label), in the order the phases happen.
+PHASES = (
+    ("dns_ms", "DNS"),
+    ("tcp_ms", "TCP"),
+    ("proxy_connect_ms", "Proxy CONNECT"),
+    ("tls_ms", "TLS"),
+    ("upgrade_ms", "Upgrade (101)"),
+    ("first_frame_ms", "First server frame"),
+)
 
 
-def rejection(status: int, headers: dict[str, str], body: bytes, has_key: bool) -> tuple:
+def phases(timings_ms: Mapping[str, float]) -> tuple[Phase, ...]:
+    return tuple(Phase(label, timings_ms[key]) for key, label in PHASES if key in timings_ms)
+
+
+def rejection(
+    status: int, headers: Mapping[str, str], body: bytes, has_key: bool
+) -> tuple[str | None, str]:
     """(cause or None, summary) for a non-101 answer; cause None means the path is proven."""
     from_deepgram = "dg-request-id" in headers or "dg-error" in headers
     dg_error = headers.get("dg-error", "")
@@ -57,23 +70,23 @@ class HandshakeCheck(Check):
     depends_on = ("tls",)
     tags = ("network",)
     causes = (UNAUTHORIZED, BAD_REQUEST, UPGRADE_REJECTED, RATE_LIMITED, TIMEOUT, SERVER_ERROR)
+    provides = (UPGRADED,)
 
     def deadline_s(self, settings: Settings) -> float:
         return settings.check_timeout_s + FIRST_FRAME_WAIT_S + 1
 
     async def run(self, ctx: CheckContext) -> CheckResult:
-        from websockets.exceptions import InvalidMessage, InvalidStatus
-
-        session = LiveSession(ctx, close_timeout=2)
+        session = LiveSession(ctx.route, ctx.api_key, close_timeout=2)
         try:
             await session.open()
-        except InvalidStatus as exc:
-            return self._refused(ctx, exc.response, session)
-        except InvalidMessage as exc:
-            text = f"the answer to the upgrade is not valid HTTP ({exc.__cause__ or exc})"
-            raise CheckFailed(UPGRADE_REJECTED, text) from None
-        except TimeoutError:
-            raise CheckFailed(TIMEOUT, "no answer to the upgrade request in time") from None
+        except UpgradeRefused as refused:
+            return self._refused(ctx, refused, session)
+        except UpgradeRejected as exc:
+            return self.failed(UPGRADE_REJECTED, str(exc))
+        except TimedOut as exc:
+            if exc.phase != "upgrade":
+                raise
+            return self.failed(TIMEOUT, "no answer to the upgrade request in time")
         ctx.share(UPGRADED, True)
         try:
             await self._first_frame(session)
@@ -83,7 +96,12 @@ class HandshakeCheck(Check):
         rid = evidence.get("dg_request_id", "none")
         to_101 = sum(v for k, v in session.timings_ms.items() if k != "first_frame_ms")
         summary = f"101 Switching Protocols in {to_101:.0f} ms (dg-request-id {rid})"
-        return self.passed(summary, measurements=session.timings_ms, evidence=evidence)
+        return self.passed(
+            summary,
+            measurements=session.timings_ms,
+            evidence=evidence,
+            phases=phases(session.timings_ms),
+        )
 
     async def _first_frame(self, session: LiveSession) -> None:
         """A moment of silence and Finalize make Deepgram answer at once: time that answer.
@@ -95,19 +113,25 @@ class HandshakeCheck(Check):
         await session.send_control("Finalize")
         await session.close()
 
-    def _refused(self, ctx: CheckContext, response: Response, session: LiveSession) -> CheckResult:
-        headers = {k.lower(): v for k, v in response.headers.raw_items()}
-        body = bytes(response.body or b"")
-        cause, summary = rejection(response.status_code, headers, body, bool(ctx.api_key))
+    def _refused(
+        self, ctx: CheckContext, refused: UpgradeRefused, session: LiveSession
+    ) -> CheckResult:
+        headers, body = refused.headers, refused.body
+        cause, summary = rejection(refused.status, headers, body, bool(ctx.api_key))
         evidence = self._evidence(headers)
-        evidence["status"] = response.status_code
+        evidence["status"] = refused.status
         evidence["body_start"] = body[:BODY_PREVIEW].decode("utf-8", "replace")
         ctx.share(UPGRADED, False)
+        details = {
+            "measurements": session.timings_ms,
+            "evidence": evidence,
+            "phases": phases(session.timings_ms),
+        }
         if cause is None:
-            return self.passed(summary, measurements=session.timings_ms, evidence=evidence)
-        raise CheckFailed(cause, summary, measurements=session.timings_ms, evidence=evidence)
+            return self.passed(summary, **details)
+        return self.failed(cause, summary, **details)
 
-    def _evidence(self, headers: dict[str, str]) -> dict[str, str | int]:
+    def _evidence(self, headers: Mapping[str, str]) -> dict[str, str | int]:
         evidence: dict[str, str | int] = {}
         for name in ("dg-request-id", "dg-error", "dg-project-id", "server", "via"):
             if name in headers:

@@ -8,14 +8,15 @@ something in between, and the measured seconds are what the network team needs.
 
 from __future__ import annotations
 
+from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
-from ..model import CheckResult
+from ..model import CheckResult, Span
 from ..net.session import LiveSession
 from ..plugin import StreamCheck
-from .closing import Closure, classify_close, describe
 
 INTERMEDIARY_DROP = "idle_timeout.intermediary_drop"
 SERVER_TIMEOUT = "idle_timeout.server_timeout"
+NO_CLOSE_SEEN = "idle_timeout.no_close_seen"
 
 
 class IdleTimeoutCheck(StreamCheck):
@@ -23,18 +24,19 @@ class IdleTimeoutCheck(StreamCheck):
     title = "Idle stream lifetime"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (INTERMEDIARY_DROP, SERVER_TIMEOUT)
+    causes = (INTERMEDIARY_DROP, SERVER_TIMEOUT, NO_CLOSE_SEEN)
 
     def deadline_s(self, settings: Settings) -> float:
         return settings.idle_max_s + settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
-        async with LiveSession(ctx) as session:
+        async with LiveSession(ctx.route, ctx.api_key) as session:
             outcome = await session.wait_closed(ctx.settings.idle_max_s)
         closure = classify_close(outcome)
         closed_at = outcome.closed_at_s
         measurements = {"idle_close_s": closed_at} if closed_at is not None else {}
-        evidence = outcome.evidence()
+        spans = (Span("Idle stream", closed_at),) if closed_at is not None else ()
+        details = {"measurements": measurements, "evidence": outcome.evidence(), "spans": spans}
         window = ctx.settings.server_idle_s
         if closure is Closure.NET0001:
             summary = (
@@ -42,18 +44,16 @@ class IdleTimeoutCheck(StreamCheck):
                 "1011 NET-0001, as documented: send KeepAlive every 3-5 s while idle and "
                 "CloseStream when done"
             )
-            return self.passed(
-                summary, cause=SERVER_TIMEOUT, measurements=measurements, evidence=evidence
-            )
+            return self.noted(SERVER_TIMEOUT, summary, **details)
         if closure is Closure.STILL_OPEN:
             text = f"still open after {ctx.settings.idle_max_s:g} s; no idle timeout seen"
-            return self.warned(text, measurements=measurements, evidence=evidence)
+            return self.warned(NO_CLOSE_SEEN, text, **details)
         seconds = outcome.closed_at_s or 0.0
         when = (
             f"before the server's {window:g} s window" if seconds < window else "without NET-0001"
         )
         text = f"the idle stream was cut after {seconds:.1f} s, {when}: {describe(outcome)}"
-        return self.failed(INTERMEDIARY_DROP, text, measurements=measurements, evidence=evidence)
+        return self.failed(INTERMEDIARY_DROP, text, **details)
 
 
 check = IdleTimeoutCheck()

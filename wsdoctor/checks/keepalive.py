@@ -7,15 +7,16 @@ for one and a half idle windows.
 
 from __future__ import annotations
 
+from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
-from ..model import CheckResult
+from ..model import CheckResult, Span
 from ..net.audio import silence
 from ..net.session import LiveSession
 from ..plugin import Details, StreamCheck
-from .closing import Closure, classify_close, describe
 
 NOT_HONOURED = "keepalive.not_honoured"
 INTERMEDIARY_DROP = "keepalive.intermediary_drop"
+SERVER_CLOSED = "keepalive.server_closed"
 RECOMMENDED_INTERVAL_S = 3.0
 HOLD_FACTOR = 1.5
 
@@ -31,7 +32,7 @@ class KeepaliveCheck(StreamCheck):
     title = "KeepAlive holds an idle stream"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (NOT_HONOURED, INTERMEDIARY_DROP)
+    causes = (NOT_HONOURED, INTERMEDIARY_DROP, SERVER_CLOSED)
 
     def deadline_s(self, settings: Settings) -> float:
         return plan(settings)[1] + settings.check_timeout_s
@@ -39,7 +40,7 @@ class KeepaliveCheck(StreamCheck):
     async def stream(self, ctx: CheckContext) -> CheckResult:
         interval, hold = plan(ctx.settings)
         sent = 0
-        async with LiveSession(ctx) as session:
+        async with LiveSession(ctx.route, ctx.api_key) as session:
             await session.send_audio(silence(0.1), realtime=False)
             while session.now() < hold and await session.send_control("KeepAlive"):
                 sent += 1
@@ -56,6 +57,7 @@ class KeepaliveCheck(StreamCheck):
         details: Details = {
             "measurements": measurements,
             "evidence": {**outcome.evidence(), "keepalives": sent},
+            "spans": (Span("With KeepAlive", round(held, 3)),),
         }
         if held >= hold:
             text = f"{sent} KeepAlive messages every {interval:g} s held the stream for {hold:g} s"
@@ -65,7 +67,7 @@ class KeepaliveCheck(StreamCheck):
             return self.failed(NOT_HONOURED, text, **details)
         if closure is Closure.SERVER_ERROR:
             text = f"the server ended the stream ({describe(outcome)}); see close_frame"
-            return self.warned(text, **details)
+            return self.warned(SERVER_CLOSED, text, **details)
         text = f"the stream was cut after {held:.1f} s despite KeepAlive: {describe(outcome)}"
         return self.failed(INTERMEDIARY_DROP, text, **details)
 

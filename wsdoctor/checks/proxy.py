@@ -7,24 +7,27 @@ ALL_PROXY), compared with httpx's choice, then proven with a real CONNECT.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 
 from ..context import CheckContext
-from ..errors import BadInput
 from ..model import CheckResult
-from ..net.hop import ProxyEndpoint, Tunnel, connect_tcp, open_tunnel
-from ..net.proxy import ProxyChoice, httpx_proxy, websockets_proxy
+from ..net.errors import NetError
+from ..net.hop import Tunnel, connect_tcp, open_tunnel
 from ..net.resolve import resolve
-from ..plugin import Check, CheckFailed, Details
+from ..net.route import ProxyEndpoint, Route
+from ..plugin import Check, Details
 
 UNREACHABLE = "proxy.unreachable"
 CONNECT_DENIED = "proxy.connect_denied"
 AUTH_REQUIRED = "proxy.auth_required"
+UPSTREAM_FAILED = "proxy.upstream_failed"
 BAD_CONFIG = "proxy.bad_config"
 CLIENTS_DISAGREE = "proxy.clients_disagree"
 IDENTIFYING_HEADERS = ("server", "via", "proxy-agent", "x-squid-error", "x-cache")
 
 
-def choice_evidence(ws: ProxyChoice, http: ProxyChoice, environ: dict[str, str]) -> dict:
+def choice_evidence(route: Route, environ: Mapping[str, str]) -> dict[str, str]:
+    ws, http = route.websockets_choice, route.httpx_choice
     evidence = {
         "websockets_proxy": ws.url or "direct",
         "websockets_source": ws.source,
@@ -36,93 +39,96 @@ def choice_evidence(ws: ProxyChoice, http: ProxyChoice, environ: dict[str, str])
     return evidence
 
 
+def refusal_cause(status: int) -> str:
+    if status == 407:
+        return AUTH_REQUIRED
+    if status in (502, 503, 504):
+        return UPSTREAM_FAILED
+    return CONNECT_DENIED
+
+
 class ProxyCheck(Check):
     id = "proxy"
     title = "Proxy settings and CONNECT"
     tags = ("network",)
-    causes = (UNREACHABLE, CONNECT_DENIED, AUTH_REQUIRED, BAD_CONFIG, CLIENTS_DISAGREE)
+    causes = (
+        UNREACHABLE,
+        CONNECT_DENIED,
+        AUTH_REQUIRED,
+        UPSTREAM_FAILED,
+        BAD_CONFIG,
+        CLIENTS_DISAGREE,
+    )
 
     async def run(self, ctx: CheckContext) -> CheckResult:
-        environ = dict(ctx.settings.environ)
-        ws = websockets_proxy(ctx.target, environ, ctx.settings.proxy)
-        http = httpx_proxy(ctx.target, environ, ctx.settings.proxy)
-        evidence = choice_evidence(ws, http, environ)
-        ctx.share("proxy.url", ws.url)
-        if ws.url is None:
+        route = ctx.route
+        ws = route.websockets_choice
+        evidence = choice_evidence(route, ctx.settings.environ)
+        if route.proxy_problem is not None:
+            return self.failed(BAD_CONFIG, route.proxy_problem, evidence=evidence)
+        proxy = route.proxy
+        if proxy is None:
             summary = f"direct: no proxy applies to {ctx.target.host} ({ws.source})"
-            return self._compare(ws, http, summary, evidence)
-        try:
-            proxy = ProxyEndpoint.parse(ws.url)
-        except BadInput as exc:
-            raise CheckFailed(BAD_CONFIG, f"{ws.source}: {exc}", evidence=evidence) from None
+            return self._compare(route, summary, {"evidence": evidence})
         if proxy.scheme.startswith("socks") and importlib.util.find_spec("python_socks") is None:
-            text = f"{ws.source} is a SOCKS proxy, and websockets needs python-socks for it"
-            raise CheckFailed(BAD_CONFIG, text, evidence=evidence)
-        timeout = ctx.settings.check_timeout_s / 2
-        sock, connect_ms = await self._reach(proxy, timeout, evidence)
+            text = (
+                f"{ws.source} is a SOCKS proxy, and websockets needs python-socks for it "
+                "(pip install python-socks)"
+            )
+            return self.failed(BAD_CONFIG, text, evidence=evidence)
+        timeout = route.timeouts.proxy
+        try:
+            resolved = await resolve(proxy.host, proxy.port, timeout)
+            sock, connect_ms = await connect_tcp(resolved.addresses[0], proxy.port, timeout)
+        except NetError as exc:
+            text = f"cannot reach proxy {proxy.address} ({exc})"
+            return self.failed(UNREACHABLE, text, evidence=evidence)
         measurements = {"proxy_tcp_ms": connect_ms}
         try:
             if not proxy.is_http:
-                summary = (
-                    f"{proxy.scheme} proxy {proxy.host}:{proxy.port} reachable (tunnel not tested)"
+                summary = f"{proxy.scheme} proxy {proxy.address} reachable (tunnel not tested)"
+                return self._compare(
+                    route, summary, {"evidence": evidence, "measurements": measurements}
                 )
-                return self._compare(ws, http, summary, evidence, measurements)
             tunnel = await open_tunnel(sock, ctx.target, proxy, timeout)
         finally:
             sock.close()
         measurements["proxy_connect_ms"] = tunnel.elapsed_ms
-        return self._verdict(ctx, ws, http, proxy, tunnel, evidence, measurements)
-
-    async def _reach(self, proxy: ProxyEndpoint, timeout: float, evidence: dict):
-        try:
-            resolved = await resolve(proxy.host, proxy.port, timeout)
-            return await connect_tcp(resolved.addresses[0], proxy.port, timeout)
-        except (OSError, TimeoutError, IndexError) as exc:
-            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            text = f"cannot reach proxy {proxy.host}:{proxy.port} ({detail})"
-            raise CheckFailed(UNREACHABLE, text, evidence=evidence) from None
+        details: Details = {"evidence": evidence, "measurements": measurements}
+        return self._verdict(route, proxy, tunnel, details)
 
     def _verdict(
-        self,
-        ctx: CheckContext,
-        ws: ProxyChoice,
-        http: ProxyChoice,
-        proxy: ProxyEndpoint,
-        tunnel: Tunnel,
-        evidence: dict,
-        measurements: dict,
+        self, route: Route, proxy: ProxyEndpoint, tunnel: Tunnel, details: Details
     ) -> CheckResult:
-        evidence["connect_status"] = f"{tunnel.status} {tunnel.reason}".strip()
+        evidence = dict(details.get("evidence", {}))
+        evidence["connect_status"] = tunnel.status_line
         for header in IDENTIFYING_HEADERS:
             if header in tunnel.headers:
                 evidence[f"header_{header.replace('-', '_')}"] = tunnel.headers[header]
-        where = f"{proxy.host}:{proxy.port}"
-        goal = f"{ctx.target.host}:{ctx.target.port}"
-        if tunnel.status == 407:
-            has_creds = "credentials were sent" if proxy.username else "no credentials in the URL"
-            text = f"proxy {where} wants authentication for CONNECT {goal} (407; {has_creds})"
-            raise CheckFailed(AUTH_REQUIRED, text, evidence=evidence, measurements=measurements)
-        if tunnel.status != 200:
-            text = f"proxy {where} refused CONNECT {goal}: {evidence['connect_status']}"
-            raise CheckFailed(CONNECT_DENIED, text, evidence=evidence, measurements=measurements)
-        summary = f"CONNECT {goal} through {ws.source} proxy {where}: 200"
-        return self._compare(ws, http, summary, evidence, measurements)
+        details["evidence"] = evidence
+        goal = route.target.authority
+        if tunnel.status == 200:
+            source = route.websockets_choice.source
+            summary = f"CONNECT {goal} through {source} proxy {proxy.address}: 200"
+            return self._compare(route, summary, details)
+        cause = refusal_cause(tunnel.status)
+        if cause == AUTH_REQUIRED:
+            sent = "credentials were sent" if proxy.username else "no credentials in the URL"
+            text = f"proxy {proxy.address} wants authentication for CONNECT {goal} (407; {sent})"
+        elif cause == UPSTREAM_FAILED:
+            text = f"proxy {proxy.address} is up but cannot reach {goal}: {tunnel.status_line}"
+        else:
+            text = f"proxy {proxy.address} refused CONNECT {goal}: {tunnel.status_line}"
+        return self.failed(cause, text, **details)
 
-    def _compare(
-        self,
-        ws: ProxyChoice,
-        http: ProxyChoice,
-        summary: str,
-        evidence: dict,
-        measurements: dict | None = None,
-    ) -> CheckResult:
-        details: Details = {"evidence": evidence, "measurements": measurements or {}}
+    def _compare(self, route: Route, summary: str, details: Details) -> CheckResult:
+        ws, http = route.websockets_choice, route.httpx_choice
         if ws.url != http.url:
             text = (
                 f"{summary}; but httpx (REST, deepgram-sdk) would use {http.url or 'no proxy'} "
                 f"({http.source}) while websockets uses {ws.url or 'no proxy'}"
             )
-            return self.warned(text, CLIENTS_DISAGREE, **details)
+            return self.warned(CLIENTS_DISAGREE, text, **details)
         return self.passed(summary, **details)
 
 

@@ -11,7 +11,8 @@ import time
 
 from ..context import CheckContext
 from ..model import CheckResult
-from ..plugin import Check, CheckFailed, Details
+from ..net.route import Route
+from ..plugin import Check, Details
 
 UNREACHABLE = "rest.unreachable"
 UNAUTHORIZED = "rest.unauthorized"
@@ -19,14 +20,14 @@ KEY_CHECK_PATH = "/v1/projects"
 BODY_PREVIEW = 200
 
 
-def httpx_verify(ctx: CheckContext) -> ssl.SSLContext | bool:
-    if ctx.settings.insecure:
+def httpx_verify(route: Route) -> ssl.SSLContext | bool:
+    if route.insecure:
         return False
     import certifi
 
     context = ssl.create_default_context(cafile=certifi.where())
-    if ctx.settings.ca_file:
-        context.load_verify_locations(cafile=ctx.settings.ca_file)
+    if route.ca_file:
+        context.load_verify_locations(cafile=route.ca_file)
     return context
 
 
@@ -40,21 +41,26 @@ class RestCheck(Check):
     async def run(self, ctx: CheckContext) -> CheckResult:
         import httpx
 
-        url = ctx.target.http_base + KEY_CHECK_PATH
+        route = ctx.route
+        url = route.target.http_base + KEY_CHECK_PATH
         key = ctx.api_key.reveal()
         headers = {"Authorization": f"Token {key}"} if key else {}
-        proxy = None if ctx.settings.proxy in (None, "none") else ctx.settings.proxy
-        timeout = httpx.Timeout(ctx.settings.check_timeout_s * 0.8)
-        trust_env = ctx.settings.proxy is None
+        proxy = route.httpx_choice.url  # decided once, as httpx itself would (trust_env off)
         started = time.monotonic()
         try:
             async with httpx.AsyncClient(
-                verify=httpx_verify(ctx), proxy=proxy, trust_env=trust_env, timeout=timeout
+                verify=httpx_verify(route),
+                proxy=proxy,
+                trust_env=False,
+                timeout=httpx.Timeout(route.timeouts.connect),
             ) as client:
                 response = await client.get(url, headers=headers)
+        except ImportError as exc:  # e.g. a socks:// proxy without httpx's socks extra
+            text = f"httpx cannot use the proxy {route.httpx_choice.source}: {exc}"
+            return self.failed(UNREACHABLE, text)
         except httpx.HTTPError as exc:
             text = f"GET {KEY_CHECK_PATH} failed: {type(exc).__name__}: {exc}"
-            raise CheckFailed(UNREACHABLE, text) from None
+            return self.failed(UNREACHABLE, text)
         elapsed = round((time.monotonic() - started) * 1000, 2)
         evidence = {
             "status": response.status_code,
@@ -76,8 +82,8 @@ class RestCheck(Check):
                 **details,
             )
         if status in (401, 403):
-            raise CheckFailed(UNAUTHORIZED, f"REST API rejects the key ({status})", **details)
-        raise CheckFailed(UNREACHABLE, f"GET {KEY_CHECK_PATH} answered {status}", **details)
+            return self.failed(UNAUTHORIZED, f"REST API rejects the key ({status})", **details)
+        return self.failed(UNREACHABLE, f"GET {KEY_CHECK_PATH} answered {status}", **details)
 
 
 check = RestCheck()

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..context import CheckContext
 from ..model import CheckResult
-from ..net.proxy import websockets_proxy
 from ..plugin import Check
 
 OUTDATED_WEBSOCKETS = "sdk.outdated_websockets"
@@ -61,7 +60,7 @@ class SdkCheck(Check):
     async def run(self, ctx: CheckContext) -> CheckResult:
         versions = {name: installed_version(name) for name in PACKAGES}
         evidence: dict[str, str | bool | None] = {"python": platform.python_version(), **versions}
-        proxy = websockets_proxy(ctx.target, ctx.settings.environ, ctx.settings.proxy).url
+        proxy = ctx.route.websockets_choice.url
         evidence["proxy_configured"] = proxy is not None
         listing = ", ".join(f"{name} {v}" for name, v in versions.items() if v)
         summary = f"Python {evidence['python']}, {listing}"
@@ -73,7 +72,7 @@ class SdkCheck(Check):
                 return self.failed(
                     OUTDATED_WEBSOCKETS, f"{text}, and a proxy is configured", evidence=evidence
                 )
-            return self.warned(text, OUTDATED_WEBSOCKETS, evidence=evidence)
+            return self.warned(OUTDATED_WEBSOCKETS, text, evidence=evidence)
 
         dg_version = versions["deepgram-sdk"]
         if dg_version:
@@ -88,8 +87,8 @@ class SdkCheck(Check):
                 )
             if version_tuple(dg_version)[:1] < (MIN_DEEPGRAM_MAJOR,):
                 return self.warned(
-                    f"deepgram-sdk {dg_version} is an old major version",
                     OUTDATED_DEEPGRAM_SDK,
+                    f"deepgram-sdk {dg_version} is an old major version",
                     evidence=evidence,
                 )
         return self.passed(summary, evidence=evidence)

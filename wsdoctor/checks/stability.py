@@ -12,17 +12,18 @@ import asyncio
 import statistics
 import time
 
+from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
-from ..model import CheckResult
+from ..model import CheckResult, Span
 from ..net.audio import tone
 from ..net.session import LiveSession, Outcome
 from ..plugin import Details, StreamCheck
-from .closing import Closure, classify_close, describe
 
 DROPPED = "stability.dropped"
 HIGH_LATENCY = "stability.high_latency"
 JITTER = "stability.jitter"
 PONG_LOSS = "stability.pong_loss"
+SERVER_CLOSED = "stability.server_closed"
 
 PING_EVERY_S = 1.0
 PONG_DEADLINE_S = 2.0
@@ -68,14 +69,14 @@ class StabilityCheck(StreamCheck):
     title = "Stream stability under real-time audio"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS)
+    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS, SERVER_CLOSED)
 
     def deadline_s(self, settings: Settings) -> float:
         return settings.stability_s + PONG_DEADLINE_S + settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
         seconds = ctx.settings.stability_s
-        async with LiveSession(ctx, close_timeout=2) as session:
+        async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             pinger = Pinger(session)
             until = time.monotonic() + seconds
             pings = asyncio.create_task(pinger.run(until))
@@ -97,9 +98,10 @@ class StabilityCheck(StreamCheck):
         details: Details = {"measurements": measurements, "evidence": outcome.evidence()}
         if dropped_at is not None and classify_close(outcome) is Closure.SERVER_ERROR:
             text = f"the server ended the stream after {dropped_at:.1f} s ({describe(outcome)})"
-            return self.warned(text + "; see close_frame", **details)
+            return self.warned(SERVER_CLOSED, text + "; see close_frame", **details)
         if dropped_at is not None:
             measurements["dropped_at_s"] = round(dropped_at, 3)
+            details["spans"] = (Span("Real-time audio (dropped)", round(dropped_at, 3)),)
             text = f"the stream dropped after {dropped_at:.1f} s of audio: {describe(outcome)}"
             return self.failed(DROPPED, text, **details)
         if pinger.dead:
@@ -113,11 +115,10 @@ class StabilityCheck(StreamCheck):
             p50, p95 = measurements["rtt_p50_ms"], measurements["rtt_p95_ms"]
             summary += f", RTT p50 {p50:.1f} ms / p95 {p95:.1f} ms"
         if measurements.get("rtt_p95_ms", 0) > HIGH_P95_MS:
-            return self.warned(f"{summary}: high latency", HIGH_LATENCY, **details)
+            return self.warned(HIGH_LATENCY, f"{summary}: high latency", **details)
         if measurements.get("jitter_ms", 0) > JITTER_MS:
-            return self.warned(
-                f"{summary}: jitter {measurements['jitter_ms']:.0f} ms", JITTER, **details
-            )
+            jitter = measurements["jitter_ms"]
+            return self.warned(JITTER, f"{summary}: jitter {jitter:.0f} ms", **details)
         return self.passed(summary, **details)
 
     def _measure(self, pinger: Pinger) -> dict[str, float]:

@@ -10,25 +10,30 @@ from __future__ import annotations
 import asyncio
 
 from ..context import CheckContext
-from ..failures import cause_in
 from ..model import CheckResult
+from ..net.errors import NetError
 from ..net.hop import connect_tcp
-from ..net.path import first_hop
 from ..net.resolve import resolve
-from ..plugin import Check, CheckFailed
+from ..plugin import Check
 
 REFUSED = "tcp.refused"
 TIMEOUT = "tcp.timeout"
 UNREACHABLE = "tcp.unreachable"
+_WORDS = {REFUSED: "refused", TIMEOUT: "timed out", UNREACHABLE: "unreachable"}
 
 
-def cause_of(error: BaseException) -> str:
-    """From wsdoctor's one exception table; anything else that stops a connect is unreachable."""
-    return cause_in("tcp", TcpCheck.causes, error) or UNREACHABLE
+def cause_of(error: NetError) -> str:
+    """Refused and timed out are told apart; anything else that stops a connect is unreachable."""
+    cause = f"tcp.{error.suffix}"
+    return cause if cause in _WORDS else UNREACHABLE
 
 
-def describe(error: BaseException) -> str:
-    return {REFUSED: "refused", TIMEOUT: "timed out", UNREACHABLE: "unreachable"}[cause_of(error)]
+def describe(error: NetError) -> str:
+    return _WORDS[cause_of(error)]
+
+
+def family(address: str) -> str:
+    return "IPv6" if ":" in address else "IPv4"
 
 
 class TcpCheck(Check):
@@ -39,39 +44,40 @@ class TcpCheck(Check):
     causes = (REFUSED, TIMEOUT, UNREACHABLE)
 
     async def run(self, ctx: CheckContext) -> CheckResult:
-        host, port, role = first_hop(ctx)
-        timeout = ctx.settings.check_timeout_s * 0.8
-        addresses = ctx.fact("dns.addresses") or (await resolve(host, port, timeout)).addresses
-        outcomes = await asyncio.gather(
-            *(connect_tcp(a, port, timeout) for a in addresses), return_exceptions=True
+        hop = ctx.route.first_hop
+        timeout = ctx.route.timeouts.connect
+        addresses = (
+            ctx.fact("dns.addresses") or (await resolve(hop.host, hop.port, timeout)).addresses
         )
-        evidence: dict[str, str] = {"first_hop": f"{role} {host}:{port}"}
+        outcomes = await asyncio.gather(
+            *(connect_tcp(a, hop.port, timeout) for a in addresses), return_exceptions=True
+        )
+        evidence: dict[str, str] = {"first_hop": f"{hop.role} {hop.host}:{hop.port}"}
         working: list[tuple[str, float]] = []
-        failed: list[tuple[str, BaseException]] = []
+        failed: list[tuple[str, NetError]] = []
         for address, outcome in zip(addresses, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, NetError):
                 failed.append((address, outcome))
                 evidence[address] = describe(outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
             else:
                 outcome[0].close()
                 working.append((address, outcome[1]))
                 evidence[address] = f"connected in {outcome[1]:.1f} ms"
+        where = f"{hop.role} {hop.host}:{hop.port}"
         if not working:
-            cause = cause_of(failed[0][1])
-            text = f"cannot connect to {role} {host}:{port}: {describe(failed[0][1])}"
-            raise CheckFailed(cause, text, evidence=evidence)
-        ctx.share("tcp.address", working[0][0])
-        measurements = {"connect_ms": working[0][1]}
-        summary = f"{role} {host}:{port} via {working[0][0]} in {working[0][1]:.1f} ms"
-        broken_families = {("IPv6" if ":" in a else "IPv4") for a, _ in failed}
-        working_families = {("IPv6" if ":" in a else "IPv4") for a, _ in working}
-        lost = broken_families - working_families
-        if lost:
-            family = " and ".join(sorted(lost))
-            text = f"{summary}, but {family} fails ({describe(failed[0][1])})"
-            return self.warned(
-                text, cause_of(failed[0][1]), measurements=measurements, evidence=evidence
+            error = failed[0][1]
+            return self.failed(
+                cause_of(error), f"cannot connect to {where}: {describe(error)}", evidence=evidence
             )
+        measurements = {"connect_ms": working[0][1]}
+        summary = f"{where} via {working[0][0]} in {working[0][1]:.1f} ms"
+        lost = {family(a) for a, _ in failed} - {family(a) for a, _ in working}
+        if lost:
+            error = failed[0][1]
+            text = f"{summary}, but {' and '.join(sorted(lost))} fails ({describe(error)})"
+            return self.warned(cause_of(error), text, measurements=measurements, evidence=evidence)
         return self.passed(summary, measurements=measurements, evidence=evidence)
 
 

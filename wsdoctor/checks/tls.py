@@ -11,9 +11,10 @@ import datetime as dt
 
 from ..context import CheckContext
 from ..model import CheckResult
+from ..net.errors import NetError, NotApplicable
 from ..net.resolve import is_public_name
 from ..net.tlsprobe import Leaf, Presented, Verdict, parse_leaf, presented, verify_all
-from ..plugin import Check, CheckFailed, Details
+from ..plugin import Check, Details
 
 HANDSHAKE_FAILED = "tls.handshake_failed"
 VERIFY_FAILED = "tls.verify_failed"
@@ -117,27 +118,26 @@ class TlsCheck(Check):
     async def run(self, ctx: CheckContext) -> CheckResult:
         if not ctx.target.secure:
             return self.skipped("not applicable: ws:// uses no TLS")
-        timeout = ctx.settings.check_timeout_s * 0.8
         try:
-            shown = await presented(ctx, timeout)
-        except (OSError, TimeoutError) as exc:
-            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-            raise CheckFailed(HANDSHAKE_FAILED, f"TLS handshake failed ({detail})") from None
+            shown = await presented(ctx.route)  # NotApplicable through SOCKS/https proxies
+        except NetError as exc:
+            if exc.phase != "tls" or isinstance(exc, NotApplicable):
+                raise
+            return self.failed(HANDSHAKE_FAILED, f"TLS handshake failed ({exc})")
         leaf = parse_leaf(shown.leaf_der)
         chain = [leaf, *(parse_leaf(der) for der in shown.chain_der[1:])]
-        verdicts = await verify_all(ctx, timeout)
+        verdicts = await verify_all(ctx.route)
         evidence = evidence_for(shown, leaf, chain, verdicts)
         days_left = (leaf.not_after - dt.datetime.now(dt.UTC)).days if leaf.not_after else 0
         measurements = {"handshake_ms": shown.elapsed_ms, "days_left": float(days_left)}
-        ctx.share("tls.issuer", leaf.issuer_org)
         status, cause, summary = judge(ctx.target.host, shown, chain, verdicts)
         details: Details = {"measurements": measurements, "evidence": evidence}
-        if status == "fail" and ctx.settings.insecure:
-            return self.warned(f"--insecure: continuing although {summary}", cause, **details)
+        if status == "fail" and ctx.route.insecure:
+            return self.warned(cause, f"--insecure: continuing although {summary}", **details)
         if status == "fail":
-            raise CheckFailed(cause, summary, **details)
+            return self.failed(cause, summary, **details)
         if status == "warn":
-            return self.warned(summary, cause, **details)
+            return self.warned(cause, summary, **details)
         return self.passed(summary, **details)
 
 

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .errors import NameNotFound, NetError, ResolverFailed, TimedOut, translate
+
 if TYPE_CHECKING:
     import dns.asyncresolver
 
@@ -25,13 +27,14 @@ class DnsAnswers:
     def all_addresses(self) -> list[str]:
         return [*self.addresses.get("A", []), *self.addresses.get("AAAA", [])]
 
-    def error_for_verdict(self) -> BaseException | None:
+    def error_for_verdict(self) -> NetError | None:
         """The error that explains an empty answer, most telling first."""
-        for kind in ("NXDOMAIN", "NoNameservers", "LifetimeTimeout", "Timeout"):
-            for error in self.errors.values():
-                if type(error).__name__ == kind:
-                    return error
-        return next(iter(self.errors.values()), None)
+        mapped = [e for e in map(translate, self.errors.values()) if e is not None]
+        for kind in (NameNotFound, ResolverFailed, TimedOut):
+            found = next((e for e in mapped if isinstance(e, kind)), None)
+            if found is not None:
+                return found
+        return next(iter(mapped), None)
 
 
 def make_resolver(server: tuple[str, int] | None, timeout: float) -> dns.asyncresolver.Resolver:

@@ -12,43 +12,12 @@ import base64
 import socket
 import time
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
-from ..errors import BadInput
 from ..model import Target
+from .errors import ConnectionLost, ProxyAuthRequired, ProxyRefused, ProxyUpstreamFailed, boundary
+from .route import ProxyEndpoint
 
 MAX_PROXY_RESPONSE = 64 * 1024
-
-
-@dataclass(frozen=True)
-class ProxyEndpoint:
-    scheme: str
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-
-    @classmethod
-    def parse(cls, url: str) -> ProxyEndpoint:
-        """Raises BadInput for a setting no client could use (proxy.bad_config)."""
-        try:
-            parts = urlsplit(url if "://" in url else f"http://{url}")
-            port = parts.port
-        except ValueError as exc:
-            raise BadInput(f"proxy setting {url!r} is not a URL: {exc}") from None
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https", "socks5", "socks5h", "socks4", "socks4a"):
-            raise BadInput(f"proxy scheme {scheme!r} is not supported by websockets")
-        if not parts.hostname:
-            raise BadInput(f"proxy setting {url!r} has no host")
-        default = {"http": 80, "https": 443}.get(scheme, 1080)
-        username = unquote(parts.username) if parts.username else None
-        password = unquote(parts.password) if parts.password else None
-        return cls(scheme, parts.hostname, port or default, username, password)
-
-    @property
-    def is_http(self) -> bool:
-        return self.scheme == "http"
 
 
 @dataclass
@@ -59,6 +28,10 @@ class Tunnel:
     reason: str
     headers: dict[str, str] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+
+    @property
+    def status_line(self) -> str:
+        return f"{self.status} {self.reason}".strip()
 
 
 async def connect_tcp(address: str, port: int, timeout: float) -> tuple[socket.socket, float]:
@@ -71,9 +44,10 @@ async def connect_tcp(address: str, port: int, timeout: float) -> tuple[socket.s
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     started = time.monotonic()
     try:
-        await asyncio.wait_for(
-            asyncio.get_running_loop().sock_connect(sock, (address, port)), timeout
-        )
+        with boundary("tcp"):
+            await asyncio.wait_for(
+                asyncio.get_running_loop().sock_connect(sock, (address, port)), timeout
+            )
     except BaseException:
         sock.close()
         raise
@@ -81,9 +55,7 @@ async def connect_tcp(address: str, port: int, timeout: float) -> tuple[socket.s
 
 
 def connect_request(target: Target, proxy: ProxyEndpoint) -> bytes:
-    authority = (
-        f"[{target.host}]:{target.port}" if ":" in target.host else f"{target.host}:{target.port}"
-    )
+    authority = target.authority
     lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}", "User-Agent: wsdoctor"]
     if proxy.username is not None:
         token = base64.b64encode(f"{proxy.username}:{proxy.password or ''}".encode()).decode()
@@ -96,7 +68,7 @@ def parse_connect_response(raw: bytes) -> Tunnel:
     status_line, *header_lines = head.split("\r\n")
     parts = status_line.split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise ConnectionError(f"proxy answered something that is not HTTP: {status_line[:80]!r}")
+        raise ConnectionLost(f"proxy answered something that is not HTTP: {status_line[:80]!r}")
     headers = {}
     for line in header_lines:
         name, _, value = line.partition(":")
@@ -117,12 +89,24 @@ async def open_tunnel(
         while b"\r\n\r\n" not in raw:
             chunk = await loop.sock_recv(sock, 4096)
             if not chunk:
-                raise ConnectionResetError("the proxy closed the connection during CONNECT")
+                raise ConnectionLost("the proxy closed the connection during CONNECT")
             raw += chunk
             if len(raw) > MAX_PROXY_RESPONSE:
-                raise ConnectionError("the proxy's CONNECT answer is too large")
+                raise ConnectionLost("the proxy's CONNECT answer is too large")
         return raw
 
-    tunnel = parse_connect_response(await asyncio.wait_for(exchange(), timeout))
+    with boundary("proxy"):
+        tunnel = parse_connect_response(await asyncio.wait_for(exchange(), timeout))
     tunnel.elapsed_ms = round((time.monotonic() - started) * 1000, 2)
     return tunnel
+
+
+def refusal(tunnel: Tunnel, proxy: ProxyEndpoint, target: Target) -> ProxyRefused:
+    """The error a non-200 CONNECT answer means: auth wanted, upstream failed, or refused."""
+    text = f"proxy {proxy.address} answered CONNECT {target.authority}: {tunnel.status_line}"
+    kind = ProxyRefused
+    if tunnel.status == 407:
+        kind = ProxyAuthRequired
+    elif tunnel.status in (502, 503, 504):
+        kind = ProxyUpstreamFailed
+    return kind(text, status=tunnel.status, reason=tunnel.reason, headers=tunnel.headers)

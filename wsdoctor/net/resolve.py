@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .errors import boundary
+
 T = TypeVar("T")
 
 LOCAL_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".corp", ".test")
@@ -58,9 +60,10 @@ async def resolve(host: str, port: int, timeout: float) -> Resolved:
     if literal is not None:  # nothing to look up, and no thread to start
         return Resolved((str(literal),), 0.0)
     started = time.monotonic()
-    infos = await in_daemon_thread(
-        lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
-    )
+    with boundary("dns"):
+        infos = await in_daemon_thread(
+            lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
+        )
     addresses: list[str] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         if sockaddr[0] not in addresses:

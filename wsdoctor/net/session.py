@@ -2,7 +2,7 @@
 
 Shared by handshake, idle_timeout, keepalive, close_frame and stability. It only
 records (timings, messages, close frames, what broke the connection underneath);
-checks/closing.py decides what a record means.
+wsdoctor/closure.py decides what a record means.
 
 Library pings are off unless a check asks for them (`ping_interval=None`):
 websockets' default 20 s pings would otherwise hide the idle behaviour measured.
@@ -21,9 +21,11 @@ from typing import Any, cast
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from ..context import CheckContext
+from ..secret import Secret
 from .audio import LINEAR16_16K, chunked
-from .path import client_ssl_context, open_path
+from .errors import boundary
+from .path import open_path
+from .route import Route
 
 MAX_MESSAGE_BYTES = 1024 * 1024  # websockets' default; a hostile server must not change it
 
@@ -70,17 +72,18 @@ class Outcome:
 
 
 class LiveSession:
-    """One stream: `async with LiveSession(ctx) as s:` opens it; leaving closes the socket."""
+    """One stream: `async with LiveSession(route, key)` opens it; leaving closes the socket."""
 
     def __init__(
         self,
-        ctx: CheckContext,
+        route: Route,
+        api_key: Secret,
         *,
         ping_interval: float | None = None,
         ping_timeout: float | None = None,
         close_timeout: float = 5.0,
     ) -> None:
-        self.ctx = ctx
+        self.route, self.api_key = route, api_key
         self.ping_interval, self.ping_timeout = ping_interval, ping_timeout
         self.close_timeout = close_timeout
         self.ws: TimedConnection | None = None
@@ -103,42 +106,43 @@ class LiveSession:
     def now(self) -> float:
         return time.monotonic() - self.opened_at
 
-    async def open(self, timeout: float | None = None) -> None:
-        timeout = timeout or self.ctx.settings.check_timeout_s
-        started = time.monotonic()
-        path = await open_path(self.ctx, timeout)
+    async def open(self) -> None:
+        """Raises only wsdoctor.net.errors (UpgradeRefused carries a non-101 answer)."""
+        route = self.route
+        path = await open_path(route)
         self.timings_ms.update(path.timings_ms)
         kwargs: dict[str, Any] = {"proxy": path.proxy_url if path.sock is None else None}
         if path.sock is not None:
             kwargs["sock"] = path.sock
-        if self.ctx.target.secure:
-            kwargs["ssl"] = client_ssl_context(self.ctx)
-            kwargs["server_hostname"] = self.ctx.target.host
+        if route.target.secure:
+            kwargs["ssl"] = route.client_ssl_context()
+            kwargs["server_hostname"] = route.target.host
         before_upgrade = time.monotonic()
-        connection = await connect(
-            self.ctx.target.url,
-            additional_headers=self._auth_headers(),
-            open_timeout=max(timeout - (before_upgrade - started), 0.1),
-            ping_interval=self.ping_interval,
-            ping_timeout=self.ping_timeout,
-            close_timeout=self.close_timeout,
-            max_size=MAX_MESSAGE_BYTES,
-            create_connection=TimedConnection,
-            **kwargs,
-        )
+        with boundary("upgrade"):
+            connection = await connect(
+                route.target.url,
+                additional_headers=self._auth_headers(),
+                open_timeout=route.timeouts.upgrade,
+                ping_interval=self.ping_interval,
+                ping_timeout=self.ping_timeout,
+                close_timeout=self.close_timeout,
+                max_size=MAX_MESSAGE_BYTES,
+                create_connection=TimedConnection,
+                **kwargs,
+            )
         self.ws = cast(TimedConnection, connection)
         self.opened_at = time.monotonic()
         self._record_open(before_upgrade)
         self._reader = asyncio.create_task(self._read())
 
     def _auth_headers(self) -> dict[str, str]:
-        key = self.ctx.api_key.reveal()
+        key = self.api_key.reveal()
         return {"Authorization": f"Token {key}"} if key else {}
 
     def _record_open(self, before_upgrade: float) -> None:
         assert self.ws is not None and self.ws.response is not None
         ready = self.ws.transport_ready_at or before_upgrade
-        if self.ctx.target.secure:
+        if self.route.target.secure:
             self.timings_ms["tls_ms"] = round((ready - before_upgrade) * 1000, 2)
         self.timings_ms["upgrade_ms"] = round((self.opened_at - ready) * 1000, 2)
         self.headers = {k.lower(): v for k, v in self.ws.response.headers.raw_items()}

@@ -15,8 +15,9 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
-from ..context import CheckContext
+from .errors import CertificateRejected, NetError, NotApplicable, boundary
 from .path import open_path
+from .route import Route
 
 
 @dataclass
@@ -101,26 +102,33 @@ def store_contexts(ca_file: str | None) -> dict[str, ssl.SSLContext]:
     return contexts
 
 
-async def _handshake(ctx: CheckContext, context: ssl.SSLContext, timeout: float):
-    path = await open_path(ctx, timeout)
+async def _handshake(route: Route, context: ssl.SSLContext) -> tuple[asyncio.StreamWriter, float]:
+    path = await open_path(route)
     if path.sock is None:
-        raise ConnectionError("TLS through a SOCKS or https:// proxy is not inspected")
+        scheme = route.proxy.scheme if route.proxy else "this"
+        raise NotApplicable(f"TLS is not inspected through a {scheme} proxy", phase="tls")
+    timeout = route.timeouts.tls
     started = time.monotonic()
-    _, writer = await asyncio.wait_for(
-        asyncio.open_connection(
-            sock=path.sock,
-            ssl=context,
-            server_hostname=ctx.target.host,
-            ssl_handshake_timeout=timeout,
-        ),
-        timeout,
-    )
+    try:
+        with boundary("tls"):
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(
+                    sock=path.sock,
+                    ssl=context,
+                    server_hostname=route.target.host,
+                    ssl_handshake_timeout=timeout,
+                ),
+                timeout,
+            )
+    except BaseException:
+        path.sock.close()
+        raise
     elapsed = round((time.monotonic() - started) * 1000, 2)
     return writer, elapsed
 
 
-async def presented(ctx: CheckContext, timeout: float) -> Presented:
-    writer, elapsed = await _handshake(ctx, inspecting_context(), timeout)
+async def presented(route: Route) -> Presented:
+    writer, elapsed = await _handshake(route, inspecting_context())
     try:
         ssl_object = writer.get_extra_info("ssl_object")
         leaf = ssl_object.getpeercert(binary_form=True) or b""
@@ -136,20 +144,20 @@ async def presented(ctx: CheckContext, timeout: float) -> Presented:
         writer.transport.abort()
 
 
-async def verify(ctx: CheckContext, store: str, context: ssl.SSLContext, timeout: float) -> Verdict:
+async def verify(route: Route, store: str, context: ssl.SSLContext) -> Verdict:
     try:
-        writer, _ = await _handshake(ctx, context, timeout)
-    except ssl.SSLCertVerificationError as exc:
-        return Verdict(store, False, exc.verify_message or str(exc), exc.verify_code)
-    except (ssl.SSLError, OSError, TimeoutError) as exc:
+        writer, _ = await _handshake(route, context)
+    except CertificateRejected as exc:
+        return Verdict(store, False, str(exc), exc.verify_code)
+    except NetError as exc:
         return Verdict(store, False, f"{type(exc).__name__}: {exc}")
     writer.transport.abort()
     return Verdict(store, True)
 
 
-async def verify_all(ctx: CheckContext, timeout: float) -> dict[str, Verdict]:
-    contexts = store_contexts(ctx.settings.ca_file)
-    verdicts = await asyncio.gather(*(verify(ctx, s, c, timeout) for s, c in contexts.items()))
+async def verify_all(route: Route) -> dict[str, Verdict]:
+    contexts = store_contexts(route.ca_file)
+    verdicts = await asyncio.gather(*(verify(route, s, c) for s, c in contexts.items()))
     return {v.store: v for v in verdicts}
 
 

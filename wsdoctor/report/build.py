@@ -15,15 +15,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import cast
 
-from .. import __version__, causes
-from ..context import CheckContext
-from ..model import CheckEntry, CheckResult, Evidence, Report
+from .. import __version__
+from ..causes import Catalogue
+from ..context import PROXY_VARIABLES, CheckContext
+from ..model import CheckEntry, CheckResult, Evidence, Finding, Report
 from ..plugin import CheckPlugin
 from ..redact import Redactor
 from ..runner import root_causes
 
 ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
-PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
 def resolver_config(path: str = "/etc/resolv.conf") -> list[str]:
@@ -58,21 +58,32 @@ def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
     }
 
 
+def _redact_finding(finding: Finding, redactor: Redactor) -> Finding:
+    return replace(
+        finding,
+        message=redactor.text(finding.message),
+        evidence=cast(Evidence, redactor.mapping(finding.evidence)),
+    )
+
+
 def redact_result(result: CheckResult, redactor: Redactor) -> CheckResult:
     return replace(
         result,
         summary=redactor.text(result.summary),
         evidence=cast(Evidence, redactor.mapping(result.evidence)),
+        findings=tuple(_redact_finding(f, redactor) for f in result.findings),
     )
 
 
-def _entry(result: CheckResult, check: CheckPlugin | None, pulled_in: bool) -> CheckEntry:
+def _entry(
+    result: CheckResult, check: CheckPlugin | None, pulled_in: bool, catalogue: Catalogue
+) -> CheckEntry:
     return CheckEntry(
         result=result,
         title=check.title if check else result.check_id,
         depends_on=tuple(check.depends_on) if check else (),
         tags=tuple(check.tags) if check else (),
-        remediation=causes.lookup(result.cause),
+        remediation=catalogue.get(result.cause),
         pulled_in=pulled_in,
     )
 
@@ -82,6 +93,7 @@ def build_report(
     ctx: CheckContext,
     checks: Mapping[str, CheckPlugin],
     *,
+    catalogue: Catalogue | None = None,
     started_at: datetime,
     duration_ms: float,
     pulled_in: Iterable[str] = (),
@@ -91,9 +103,14 @@ def build_report(
 ) -> Report:
     """`checks` maps check id -> the plugin that produced it, for titles and dependencies."""
     redactor = ctx.redactor
+    catalogue = catalogue or Catalogue()
     results = [redact_result(r, redactor) for r in results]
     pulled = set(pulled_in)
-    entries = tuple(_entry(r, checks.get(r.check_id), r.check_id in pulled) for r in results)
+    entries = tuple(
+        _entry(r, checks.get(r.check_id), r.check_id in pulled, catalogue) for r in results
+    )
+    seen = dict.fromkeys(f.cause for r in results for f in r.findings)
+    remediations = {c: rem for c in seen if (rem := catalogue.get(c)) is not None}
     depends = {e.id: e.depends_on for e in entries}
     environment = environment_snapshot(ctx.settings.environ)
     environment["suppressed_errors"] = list(suppressed)
@@ -106,7 +123,9 @@ def build_report(
         duration_ms=round(duration_ms, 1),
         environment=redactor.mapping(environment),
         checks=entries,
-        root_causes=tuple(root_causes(results, depends, causes.explanations())),
+        root_causes=tuple(root_causes(results, depends, catalogue.explanations())),
         command=redactor.text(command),
         interrupted=interrupted,
+        remediations=remediations,
+        accepted=tuple(sorted(ctx.settings.accept)),
     )

@@ -11,8 +11,9 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ..causes import SUPPORT_ADVICE
+from ..display import format_duration
 from ..model import CheckEntry, Report
-from .terminal import footer, format_duration, request_ids
+from .terminal import footer, request_ids
 from .views import scale, stream_timeline, waterfall
 
 if TYPE_CHECKING:
@@ -51,7 +52,9 @@ def render_html(report: Report) -> str:
         footer=footer(report),
         started=report.started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         request_ids=request_ids(report),
-        roots=report.root_entries,
+        roots=report.roots,
+        root_checks={root.entry.id for root in report.roots},
+        level_status={"info": "pass", "warn": "warn", "fail": "fail"},
         waterfall=drawn_phases,
         waterfall_total=sum(b.length for b in phases),
         timeline=drawn_spans,

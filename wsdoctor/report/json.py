@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..causes import Remediation
-from ..model import CheckEntry, Report
+from ..model import CheckEntry, Finding, Report
 
 SCHEMA_VERSION = 1
 
@@ -20,6 +20,16 @@ def _remediation(rem: Remediation | None) -> dict[str, Any] | None:
         "steps": list(rem.steps),
         "seed_section": rem.seed_section,
         "links": list(rem.links),
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "level": finding.level.value,
+        "cause": finding.cause,
+        "message": finding.message,
+        "evidence": dict(finding.evidence),
+        "accepted": finding.accepted,
     }
 
 
@@ -38,6 +48,10 @@ def _check(entry: CheckEntry) -> dict[str, Any]:
         "measurements": dict(result.measurements),
         "evidence": dict(result.evidence),
         "remediation": _remediation(entry.remediation),
+        "findings": [_finding(f) for f in result.findings],
+        "phases": [{"label": p.label, "ms": p.ms} for p in result.phases],
+        "spans": [{"label": s.label, "seconds": s.seconds} for s in result.spans],
+        "not_applicable": result.not_applicable,
     }
 
 
@@ -59,6 +73,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "environment": report.environment,
         "summary": {"status": report.status.value, "counts": report.counts},
         "root_causes": list(report.root_causes),
+        "accepted": list(report.accepted),
+        "causes": {cause: _remediation(rem) for cause, rem in report.remediations.items()},
         "checks": [_check(entry) for entry in report.checks],
     }
 

@@ -34,6 +34,11 @@ def _case(entry: CheckEntry) -> ET.Element:
     ET.SubElement(properties, "property", name="status", value=result.status.value)
     if result.cause:
         ET.SubElement(properties, "property", name="cause", value=result.cause)
+    for finding in result.findings:
+        value = f"{finding.level.value} {finding.cause}" + (
+            " (accepted)" if finding.accepted else ""
+        )
+        ET.SubElement(properties, "property", name="finding", value=value)
     if result.status is Status.FAIL:
         failure = ET.SubElement(
             case, "failure", message=result.summary, type=result.cause or "fail"

@@ -6,31 +6,10 @@ import textwrap
 from collections.abc import Iterable
 
 from ..causes import SUPPORT_ADVICE
-from ..model import CheckEntry, Report, Status
+from ..display import format_duration, glyph, paint
+from ..model import CheckEntry, Report, RootCause, Status
 
-GLYPHS = {
-    Status.PASS: ("✓", "32"),
-    Status.WARN: ("!", "33"),
-    Status.FAIL: ("✗", "31"),
-    Status.SKIP: ("-", "2"),
-    Status.ERROR: ("E", "35"),
-}
 WIDTH = 100
-
-
-def paint(text: str, code: str, color: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if color else text
-
-
-def glyph(status: Status, color: bool) -> str:
-    mark, code = GLYPHS[status]
-    return paint(f"[{mark}]", code, color)
-
-
-def format_duration(ms: float, status: Status) -> str:
-    if status is Status.SKIP and ms == 0:
-        return "-"
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -39,12 +18,11 @@ def _wrap(text: str, indent: str) -> list[str]:
     ) or [indent]
 
 
-def _root_cause_block(entry: CheckEntry, color: bool) -> list[str]:
-    rem = entry.remediation
-    title = rem.title if rem else entry.result.summary
-    cause = entry.result.cause or entry.id
-    lines = [f" {glyph(entry.status, color)} {paint(title, '1', color)}  ({cause})"]
-    lines += _wrap(entry.result.summary, "     ") if rem else []
+def _root_cause_block(root: RootCause, color: bool) -> list[str]:
+    rem = root.remediation
+    title = rem.title if rem else root.finding.message
+    lines = [f" {glyph(root.entry.status, color)} {paint(title, '1', color)}  ({root.cause})"]
+    lines += _wrap(f"{root.entry.id}: {root.finding.message}", "     ") if rem else []
     if rem is None:
         return lines
     lines += _wrap(rem.meaning, "     ")
@@ -71,10 +49,19 @@ def _details(entry: CheckEntry) -> list[str]:
 
 
 def _check_line(entry: CheckEntry, id_width: int, color: bool, verbose: bool) -> list[str]:
-    duration = format_duration(entry.result.duration_ms, entry.status)
+    result = entry.result
+    duration = format_duration(result.duration_ms, entry.status)
     suffix = " (needed by --only)" if entry.pulled_in else ""
     line = f" {glyph(entry.status, color)} {entry.id:<{id_width}} {duration:>8}  "
-    lines = [line + entry.result.summary + suffix]
+    lines = [line + result.summary + suffix]
+    pad = " " * (id_width + 15)
+    others = [f for f in result.findings if f.message != result.summary or f.accepted]
+    for finding in others:
+        note = " (accepted)" if finding.accepted else ""
+        lines.append(f"{pad}{finding.level.value}: {finding.message} [{finding.cause}]{note}")
+    if result.phases:
+        steps = " → ".join(f"{p.label} {p.ms:.1f} ms" for p in result.phases)
+        lines.append(paint(f"{pad}{steps}", "2", color))
     return lines + (_details(entry) if verbose else [])
 
 
@@ -125,11 +112,11 @@ def render_terminal(
     saved: Iterable[str] = (),
 ) -> str:
     lines = [f"wsdoctor {report.tool_version} · {report.display_url}", ""]
-    roots = report.root_entries
+    roots = report.roots
     if roots:
         lines.append(paint("Root causes" if len(roots) > 1 else "Root cause", "1", color))
-        for entry in roots:
-            lines += [*_root_cause_block(entry, color), ""]
+        for root in roots:
+            lines += [*_root_cause_block(root, color), ""]
     lines.append(paint("Checks", "1", color))
     id_width = max((len(e.id) for e in report.checks), default=4)
     for entry in report.checks:
@@ -140,6 +127,8 @@ def render_terminal(
         lines.append(f"dg-request-id: {', '.join(ids)}")
     status = report.status
     lines.append(f"{glyph(status, color)} {footer(report)}")
+    if report.accepted:
+        lines.append(f"Accepted (--accept, reported as info): {', '.join(report.accepted)}")
     if status in (Status.FAIL, Status.ERROR):
         lines += _wrap(SUPPORT_ADVICE, "    ")
     if verbose:

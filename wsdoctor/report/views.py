@@ -1,7 +1,7 @@
 """Report -> the figures people read: the connection waterfall and the stream timeline.
 
-Pure arithmetic over measurements, shared by the HTML renderer (and testable
-without it). Lengths are in the measurements' own units; renderers scale them.
+Pure arithmetic over what checks contributed (Phase and Span values), so any
+check, a plugin's included, appears without the renderers knowing its id.
 """
 
 from __future__ import annotations
@@ -9,16 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Report
-
-# (measurement in the handshake check, label), in the order the phases happen.
-PHASES = (
-    ("dns_ms", "DNS"),
-    ("tcp_ms", "TCP"),
-    ("proxy_connect_ms", "Proxy CONNECT"),
-    ("tls_ms", "TLS"),
-    ("upgrade_ms", "Upgrade (101)"),
-    ("first_frame_ms", "First server frame"),
-)
 
 
 @dataclass(frozen=True)
@@ -31,36 +21,25 @@ class Bar:
 
 
 def waterfall(report: Report) -> list[Bar]:
-    """Connection phases from the handshake check, each starting where the last ended."""
-    entry = report.entry("handshake")
-    if entry is None:
-        return []
-    measured = entry.result.measurements
-    bars, clock = [], 0.0
-    for key, label in PHASES:
-        if key in measured:
-            length = float(measured[key])
-            bars.append(Bar(label, clock, length, f"{length:.1f} ms"))
-            clock += length
+    """Each check's phases, each starting where its last ended; labelled by check if several."""
+    bars: list[Bar] = []
+    contributors = [e for e in report.checks if e.result.phases]
+    for entry in contributors:
+        clock = 0.0
+        prefix = f"{entry.id}: " if len(contributors) > 1 else ""
+        for phase in entry.result.phases:
+            bars.append(Bar(prefix + phase.label, clock, phase.ms, f"{phase.ms:.1f} ms"))
+            clock += phase.ms
     return bars
 
 
 def stream_timeline(report: Report) -> list[Bar]:
-    """How long each stream check's stream lived, in seconds since its 101."""
-    spans = (
-        ("idle_timeout", "idle_close_s", "Idle stream"),
-        ("keepalive", "held_s", "With KeepAlive"),
-        ("close_frame", "close_after_audio_s", "Audio, then CloseStream"),
-        ("stability", "dropped_at_s", "Real-time audio (dropped)"),
-    )
-    bars = []
-    for check_id, key, label in spans:
-        entry = report.entry(check_id)
-        if entry is None or key not in entry.result.measurements:
-            continue
-        seconds = float(entry.result.measurements[key])
-        bars.append(Bar(label, 0.0, seconds, f"{seconds:.1f} s", entry.status.value))
-    return bars
+    """How long each contributed stream lived, in seconds since its 101."""
+    return [
+        Bar(span.label, 0.0, span.seconds, f"{span.seconds:.1f} s", entry.status.value)
+        for entry in report.checks
+        for span in entry.result.spans
+    ]
 
 
 def scale(bars: list[Bar], width: float) -> tuple[float, list[tuple[Bar, float, float]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsdoctor.checks.closing import Closure, classify_close, describe
+from wsdoctor.closure import Closure, classify_close, describe
 from wsdoctor.net.session import Outcome
 
 

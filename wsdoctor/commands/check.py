@@ -9,26 +9,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import os
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .context import CheckContext, Settings
-from .model import Report, Status, Target
-from .noise import NoiseTrap
-from .registry import Registry, Selection
-from .report.build import build_report
-from .runner import Runner
+from ..context import CheckContext, Settings
+from ..exitcodes import ExitCode
+from ..model import Report, Status, Target
+from ..noise import NoiseTrap
+from ..registry import Registry, Selection
+from ..report.build import build_report
+from ..report.formats import FORMATS, by_name
+from ..runner import Runner
 
 if TYPE_CHECKING:
-    from .progress import LiveProgress
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+    from ..progress import LiveProgress
 
 
 @dataclass(frozen=True)
@@ -41,27 +40,25 @@ class CheckOptions:
     settings: Settings = field(default_factory=Settings)
     lab_faults: tuple[str, ...] | None = None  # None: no lab; () : a faithful lab
     lab_idle_s: float = 2.0  # the in-process lab's idle window (tests scale it down)
-    json_path: str | None = None
-    html_path: str | None = None
-    junit_path: str | None = None
-    bundle_path: str | None = None
+    outputs: Mapping[str, str] = field(default_factory=dict)  # format name -> path ("-": stdout)
     out_dir: str = "reports"
     save: bool = True
     fail_on: str = "fail"
     verbose: bool = False
     quiet: bool = False
     command: str = ""
+    color_env: Mapping[str, str] = field(default_factory=dict)  # NO_COLOR / TERM, read by the CLI
 
 
-def exit_code(report: Report, fail_on: str) -> int:
+def exit_code(report: Report, fail_on: str) -> ExitCode:
     status = report.status
     if report.interrupted:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     if status is Status.ERROR:
-        return EXIT_ERROR
+        return ExitCode.ERROR
     if status is Status.FAIL or (status is Status.WARN and fail_on == "warn"):
-        return EXIT_FAIL
-    return EXIT_OK
+        return ExitCode.FAIL
+    return ExitCode.OK
 
 
 @contextlib.asynccontextmanager
@@ -70,7 +67,7 @@ async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings
     if options.lab_faults is None:
         yield options.url, options.settings, options.api_key
         return
-    from .lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
+    from ..lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
 
     lab = lab_target(options.lab_faults, options.settings, options.lab_idle_s)
     async with lab as (url, settings, key):
@@ -86,6 +83,7 @@ class CheckSession:
 
     def __init__(self, options: CheckOptions, registry: Registry) -> None:
         self.options = options
+        self.catalogue = registry.catalogue
         self.noise = NoiseTrap()
         self.selection: Selection = registry.select(options.only, options.skip, options.quick)
         self.runner: Runner | None = None
@@ -101,7 +99,8 @@ class CheckSession:
     async def _run(self, listener: Callable[..., None] | None) -> None:
         async with target_for(self.options) as (url, settings, api_key):
             settings = dataclasses.replace(settings, quick=self.options.quick)
-            self.ctx = CheckContext(Target.parse(url), settings, api_key)
+            facts = self.selection.provided_facts
+            self.ctx = CheckContext(Target.parse(url), settings, api_key, provided=facts)
             checks = [entry.check for entry in self.selection.checks]
             self.runner = Runner(checks, self.ctx, listener)
             await self.runner.run()
@@ -113,6 +112,7 @@ class CheckSession:
             results,
             ctx,
             {entry.id: entry.check for entry in self.selection.checks},
+            catalogue=self.catalogue,
             started_at=self.started_at,
             duration_ms=(time.monotonic() - self._t0) * 1000,
             pulled_in=self.selection.pulled_in,
@@ -122,41 +122,20 @@ class CheckSession:
         )
 
 
-def _renderers() -> dict[str, Callable[[Report], str | bytes]]:
-    from .report.bundle import render_bundle
-    from .report.html import render_html
-    from .report.json import render_json
-    from .report.junit import render_junit
-
-    return {
-        "json": render_json,
-        "html": render_html,
-        "junit": render_junit,
-        "bundle": render_bundle,
-    }
-
-
 def requested_outputs(report: Report, options: CheckOptions) -> list[tuple[str, Path]]:
-    """(format, path) pairs: what the options ask for, or by default JSON + HTML in --out-dir."""
-    explicit = [
-        ("json", options.json_path),
-        ("html", options.html_path),
-        ("junit", options.junit_path),
-        ("bundle", options.bundle_path),
-    ]
-    chosen = [(kind, Path(path)) for kind, path in explicit if path and path != "-"]
-    if options.save and not any(path for _, path in explicit):
+    """(format, path) pairs: what the options ask for, or the default formats in --out-dir."""
+    chosen = [(name, Path(path)) for name, path in options.outputs.items() if path != "-"]
+    if options.save and not options.outputs:
         stem = Path(options.out_dir) / timestamped_name(report.started_at)
-        chosen = [("json", stem.with_suffix(".json")), ("html", stem.with_suffix(".html"))]
+        chosen = [(f.name, stem.with_suffix(f.suffix)) for f in FORMATS if f.saved_by_default]
     return chosen
 
 
 def save_reports(report: Report, options: CheckOptions) -> list[str]:
-    renderers = _renderers()
     written: list[str] = []
-    for kind, path in requested_outputs(report, options):
+    for name, path in requested_outputs(report, options):
         path.parent.mkdir(parents=True, exist_ok=True)
-        content = renderers[kind](report)
+        content = by_name(name).render(report)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -165,19 +144,24 @@ def save_reports(report: Report, options: CheckOptions) -> list[str]:
     return written
 
 
-def use_color(stream: object, environ: dict[str, str] | os._Environ[str]) -> bool:
+def use_color(stream: object, environ: Mapping[str, str]) -> bool:
     isatty = getattr(stream, "isatty", lambda: False)
     return bool(isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
+def stdout_format(options: CheckOptions) -> str | None:
+    """The format written to standard output (`--json -`), which moves the report to stderr."""
+    return next((name for name, path in options.outputs.items() if path == "-"), None)
+
+
 def run_check(options: CheckOptions, registry: Registry) -> int:
-    from .progress import LiveProgress
-    from .report.json import render_json
-    from .report.terminal import footer, render_terminal
+    from ..progress import LiveProgress
+    from ..report.terminal import footer, render_terminal
 
     session = CheckSession(options, registry)
-    out = sys.stderr if options.json_path == "-" else sys.stdout
-    live = use_color(sys.stderr, os.environ) and not options.quiet
+    to_stdout = stdout_format(options)
+    out = sys.stderr if to_stdout else sys.stdout
+    live = use_color(sys.stderr, options.color_env) and not options.quiet
     titles = {e.id: e.check.title for e in session.selection.checks}
     progress = LiveProgress(sys.stderr, titles) if live else None
     interrupted = False
@@ -194,15 +178,16 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
     except OSError as exc:  # disk full, permissions changed meanwhile: say so, exit 3
         print(f"wsdoctor: error: cannot write the report: {exc}", file=sys.stderr)
         saved, unsaved = [], True
-    if options.json_path == "-":
-        sys.stdout.write(render_json(report))
+    if to_stdout:
+        content = by_name(to_stdout).render(report)
+        sys.stdout.write(content if isinstance(content, str) else content.decode())
     if options.quiet:
         out.write(footer(report) + "\n")
     else:
-        color = use_color(out, os.environ)
+        color = use_color(out, options.color_env)
         out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
     out.flush()
-    return EXIT_ERROR if unsaved else exit_code(report, options.fail_on)
+    return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
 
 
 async def _with_progress(session: CheckSession, progress: LiveProgress | None) -> None:
