@@ -76,3 +76,34 @@ alpha = Alpha()
 alpha_again = Alpha()
 orphan = Fake("orphan", ("nowhere",))
 not_a_check = object()
+
+
+class SyncRun(Check):
+    id = "syncrun"
+    title = "Run is not async"
+
+    def run(self, ctx: CheckContext) -> CheckResult:  # type: ignore[override]
+        return self.passed("never")
+
+
+class ForeignCause(Check):
+    id = "foreign"
+    title = "Declares another check's cause"
+    causes = ("dns.nxdomain",)
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return self.passed("never")
+
+
+class CauseWithoutEntry(Check):
+    id = "bare"
+    title = "Declares a cause nobody describes"
+    causes = ("bare.mystery",)
+
+    async def run(self, ctx: CheckContext) -> CheckResult:
+        return self.passed("never")
+
+
+sync_run = SyncRun()
+foreign_cause = ForeignCause()
+cause_without_entry = CauseWithoutEntry()

@@ -57,6 +57,28 @@ def test_exit_codes(registry, extra, code, capsys, monkeypatch):
     assert run_cli(argv, capsys, registry, monkeypatch)[0] == code
 
 
+def test_accept_turns_a_named_cause_into_info(capsys, monkeypatch, report_schema):
+    argv = ["check", *LAB_URL, "--json", "-", "--fail-on", "warn", "--accept", "dns.private_answer"]
+    code, out, err = run_cli(argv, capsys, WARNING, monkeypatch)
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.validate(data, report_schema)
+    assert data["accepted"] == ["dns.private_answer"]
+    (finding,) = data["checks"][0]["findings"]
+    assert (finding["level"], finding["accepted"]) == ("info", True)
+    assert "Accepted (--accept, reported as info): dns.private_answer" in err
+
+
+def test_accept_refuses_an_unknown_cause(capsys, monkeypatch):
+    argv = ["check", *LAB_URL, "--no-save", "--accept", "dns.no_such_thing"]
+    code, _, err = run_cli(argv, capsys, WARNING, monkeypatch)
+    assert code == 2
+    assert err.strip() == (
+        "wsdoctor: error: --accept: unknown cause 'dns.no_such_thing' (give a cause id, "
+        "e.g. tls.intercepted)"
+    )
+
+
 def test_default_run_saves_json_and_prints_its_path(tmp_path, capsys, monkeypatch, report_schema):
     argv = ["check", *LAB_URL, "--out-dir", str(tmp_path / "out")]
     code, out, _ = run_cli(argv, capsys, FAILING, monkeypatch)
