@@ -11,6 +11,8 @@ from checkkit import FAST, run_against_lab, statuses
 from wsdoctor.checks import stability
 from wsdoctor.report.json import render_json
 
+pytestmark = pytest.mark.slow
+
 
 def test_faithful_lab_passes_everything(report_schema):
     report = run_against_lab()

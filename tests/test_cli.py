@@ -219,6 +219,7 @@ def test_module_entry_point_runs_without_traceback():
     )
 
 
+@pytest.mark.slow
 def test_a_hung_server_never_holds_wsdoctor_past_timeout():
     argv = [sys.executable, "-m", "wsdoctor", "check", "--lab", "slow-handshake=120"]
     proc = subprocess.run(

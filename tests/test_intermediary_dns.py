@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from checkkit import FAST, run_against
 from intermediaries import dnsmasq, silent_udp_server
+
+pytestmark = pytest.mark.slow
 
 RECORDS = {"stt.example.com": "93.184.216.34", "hijacked.example.com": "10.20.30.40"}
 

@@ -9,6 +9,8 @@ from checkkit import FAST, run_against
 from intermediaries import nginx
 from lab_thread import LabThread
 
+pytestmark = pytest.mark.slow
+
 LAB_IDLE_S = 3.0
 SETTINGS = dataclasses.replace(FAST, server_idle_s=LAB_IDLE_S, idle_max_s=6.0, proxy="none")
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"

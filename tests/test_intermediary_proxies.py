@@ -10,6 +10,8 @@ from checkkit import FAST, run_against
 from intermediaries import mitmproxy, tinyproxy
 from lab_thread import LabThread
 
+pytestmark = pytest.mark.slow
+
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 DIRECT = dataclasses.replace(FAST, environ={})
 

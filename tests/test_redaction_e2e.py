@@ -16,6 +16,8 @@ from test_cli import run_cli
 from wsdoctor import Check, CheckContext, CheckResult
 from wsdoctor.registry import Registered, Registry
 
+pytestmark = pytest.mark.slow
+
 KEY = "Zq9xKeyForRedactionTest7f3e2d1c0b9a8h"
 PROXY_PASSWORD = "pr0xy-Pa55word-Secret"
 

@@ -13,6 +13,8 @@ from checkkit import run_against_lab
 
 from wsdoctor.report.html import render_html
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
