@@ -133,7 +133,7 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
     outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
     return CheckOptions(
         url=_resolve_url(opts["url"], opts["region"]),
-        api_key=opts["api_key"] or None,
+        api_key=validate.parse_api_key(opts["api_key"]),
         only=validate.parse_id_list(opts["only"]),
         skip=validate.parse_id_list(opts["skip"]),
         quick=opts["quick"],

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from .model import Status
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional formatting
+# characters that can make a terminal or a page show text other than what it holds.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise(text: str) -> str:
+    """Show control and bidi characters as visible escapes (ESC -> \\x1b), so text from
+    the network can never move the cursor, retitle the window or reorder a line."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 GLYPHS = {
     Status.PASS: ("✓", "32"),

@@ -1,7 +1,10 @@
-"""Keeping secrets out of everything wsdoctor writes.
+"""Keeping secrets and control sequences out of everything wsdoctor writes.
 
-Reports get attached to public tickets, so redaction is applied once, when a
-report is built, to every string in it - not left to each check to remember.
+Reports get attached to public tickets and printed on terminals, so every string
+that leaves the process goes through `Redactor.text` once: secrets masked, then
+control and bidi characters shown as visible escapes. Results are cleaned when
+the runner records them (so live progress shows clean text too), and the rest of
+a report when it is built - not left to each check or renderer to remember.
 """
 
 from __future__ import annotations
@@ -9,7 +12,12 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import cast
 from urllib.parse import quote, unquote, urlsplit
+
+from .display import neutralise
+from .model import CheckResult, Evidence, Finding
 
 # Shorter "secrets" would blank out ordinary words; real Deepgram keys are 40 characters.
 MIN_SECRET_LEN = 4
@@ -67,7 +75,7 @@ class Redactor:
         for secret in sorted(self._literals, key=len, reverse=True):
             if secret in value:
                 value = value.replace(secret, self._literals[secret])
-        return value
+        return neutralise(value)
 
     def value(self, value: object) -> object:
         """Redact any JSON-like value: strings, and the strings inside dicts and lists."""
@@ -108,3 +116,23 @@ def _mask_userinfo(match: re.Match[str]) -> str:
     if password is None:
         return f"{scheme}{user}@"
     return f"{scheme}{user}:{MASK}@"
+
+
+def clean_finding(finding: Finding, redactor: Redactor) -> Finding:
+    return replace(
+        finding,
+        message=redactor.text(finding.message),
+        evidence=cast(Evidence, redactor.mapping(finding.evidence)),
+    )
+
+
+def clean_result(result: CheckResult, redactor: Redactor) -> CheckResult:
+    """A result safe to print or write: every string redacted and neutralised."""
+    return replace(
+        result,
+        summary=redactor.text(result.summary),
+        evidence=cast(Evidence, redactor.mapping(result.evidence)),
+        findings=tuple(clean_finding(f, redactor) for f in result.findings),
+        phases=tuple(replace(p, label=redactor.text(p.label)) for p in result.phases),
+        spans=tuple(replace(s, label=redactor.text(s.label)) for s in result.spans),
+    )

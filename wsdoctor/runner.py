@@ -17,6 +17,7 @@ from .context import CheckContext
 from .model import CheckResult, Finding, Level, Status
 from .net.errors import NotApplicable, describe, translate
 from .plugin import CheckPlugin, check_deadline, declared_causes
+from .redact import clean_result
 
 # Listeners learn of progress as ("start" | "finish", check_id, result-or-None).
 Listener = Callable[[str, str, CheckResult | None], None]
@@ -83,7 +84,7 @@ class Runner:
         return result.status in (Status.FAIL, Status.ERROR) or dep in self._blocked
 
     def _finish(self, result: CheckResult) -> None:
-        result = result.accepting(self.ctx.settings.accept)
+        result = clean_result(result.accepting(self.ctx.settings.accept), self.ctx.redactor)
         self.results[result.check_id] = result
         self.ctx.results[result.check_id] = result
         self._done[result.check_id].set()

@@ -139,3 +139,21 @@ def parse_lab_faults(value: str | None) -> tuple[str, ...] | None:
     faults = parse_id_list(value)
     Faults.parse(faults)
     return faults
+
+
+def parse_api_key(value: str | None) -> str | None:
+    """Strip the whitespace a .env file leaves (a trailing CR from Windows line endings);
+    refuse characters no HTTP header can carry, saying which and where."""
+    key = (value or "").strip()
+    for index, char in enumerate(key):
+        if ord(char) < 0x20 or ord(char) == 0x7F:
+            raise BadInput(
+                f"--api-key / DEEPGRAM_API_KEY: control character {char!r} at position "
+                f"{index + 1} (a line break or tab pasted into the key?)"
+            )
+        if ord(char) > 0x7E:
+            raise BadInput(
+                f"--api-key / DEEPGRAM_API_KEY: non-ASCII character {char!r} at position "
+                f"{index + 1} (a smart quote or look-alike letter from copying the key?)"
+            )
+    return key or None

@@ -1,20 +1,50 @@
-"""The lab's named faults: what each one does, and parsing `NAME[=VALUE]` specs.
+"""The lab's named faults: the table, parsing `NAME[=VALUE]` specs, and combining the active ones.
 
 Each fault reproduces on the wire what the real failure produces, so a client
-under test (or a wsdoctor check) sees exactly the symptom a user would.
+under test (or a wsdoctor check) sees exactly the symptom a user would. What a
+fault does is its class in fault_hooks.py; this module only names it. Stdlib
+only: the CLI validates specs before anything loads aiohttp.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, reduce
+from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import BadInput
+from .fault_hooks import (
+    Auth,
+    BadRequest,
+    DataError,
+    DropAfter,
+    DropOnClose,
+    Fault,
+    Hostile,
+    Net0000,
+    NoCloseReply,
+    NoPong,
+    RateLimit,
+    Refusal,
+    ResetAfter,
+    SlowHandshake,
+    TlsExpired,
+    TlsWrongHost,
+    UpgradeStripped,
+)
+from .events import Action, Close
+
+if TYPE_CHECKING:
+    import trustme
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class FaultSpec:
     name: str
+    kind: type[Fault]
     help: str
     takes_seconds: bool = False
     default: str | None = None
@@ -22,39 +52,41 @@ class FaultSpec:
     choices: tuple[str, ...] = ()
 
 
+# One row per fault: its name, its class, its help. Row order is also precedence:
+# when two active faults answer the same hook (say drop-on-close and
+# no-close-reply on CloseStream), the later row wins.
 FAULTS: dict[str, FaultSpec] = {
     spec.name: spec
     for spec in (
-        FaultSpec("auth", "401 with dg-error, as for a bad API key"),
-        FaultSpec("bad-request", "400 with dg-error, as for invalid stream parameters"),
-        FaultSpec("rate-limit", "429, as for too many concurrent streams"),
-        FaultSpec("upgrade-stripped", "plain 200 HTTP page, as a proxy that drops Upgrade gives"),
-        FaultSpec("slow-handshake", "wait S seconds before answering the upgrade", True, "5"),
-        FaultSpec("drop-on-close", "on CloseStream, drop TCP without a close frame"),
-        FaultSpec(
-            "drop-after", "drop TCP (FIN, no close frame) S seconds into the stream", True, "2"
-        ),
-        FaultSpec("reset-after", "send a TCP RST S seconds into the stream", True, "2"),
-        FaultSpec("no-close-reply", "never echo the client's close frame; ignore CloseStream"),
-        FaultSpec("no-pong", "do not answer WebSocket pings"),
-        FaultSpec("data-error", "close 1008 DATA-0000 on the first audio"),
-        FaultSpec("net0000", "close 1011 NET-0000 after the first audio"),
+        FaultSpec("auth", Auth, "401 with dg-error, as for a bad API key"),
+        FaultSpec("bad-request", BadRequest, "400 with dg-error, as for invalid stream parameters"),
+        FaultSpec("rate-limit", RateLimit, "429, as for too many concurrent streams"),
+        FaultSpec("upgrade-stripped", UpgradeStripped, "plain 200 HTTP page, as a proxy that drops Upgrade gives"),
+        FaultSpec("slow-handshake", SlowHandshake, "wait S seconds before answering the upgrade", True, "5"),
+        FaultSpec("drop-on-close", DropOnClose, "on CloseStream, drop TCP without a close frame"),
+        FaultSpec("drop-after", DropAfter, "drop TCP (FIN, no close frame) S seconds into the stream", True, "2"),
+        FaultSpec("reset-after", ResetAfter, "send a TCP RST S seconds into the stream", True, "2"),
+        FaultSpec("no-close-reply", NoCloseReply, "never echo the client's close frame; ignore CloseStream"),
+        FaultSpec("no-pong", NoPong, "do not answer WebSocket pings"),
+        FaultSpec("data-error", DataError, "close 1008 DATA-0000 on the first audio"),
+        FaultSpec("net0000", Net0000, "close 1011 NET-0000 after the first audio"),
         FaultSpec(
             "hostile",
+            Hostile,
             "script payloads in headers, results and close reason; =headers or =frame "
             "add an oversized header or frame",
             default="payloads",
             choices=("payloads", "headers", "frame"),
         ),
-        FaultSpec("tls-expired", "serve an expired leaf certificate", needs_tls=True),
-        FaultSpec("tls-wrong-host", "serve a certificate for another host", needs_tls=True),
+        FaultSpec("tls-expired", TlsExpired, "serve an expired leaf certificate", needs_tls=True),
+        FaultSpec("tls-wrong-host", TlsWrongHost, "serve a certificate for another host", needs_tls=True),
     )
-}
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Faults:
-    """The active faults of a lab: name -> value (or None)."""
+    """The active faults of a lab (name -> value or None), answering each hook for all of them."""
 
     active: dict[str, str | None] = field(default_factory=dict)
 
@@ -85,6 +117,71 @@ class Faults:
 
     def describe(self) -> str:
         return ", ".join(n if v is None else f"{n}={v}" for n, v in self.active.items()) or "none"
+
+    @cached_property
+    def hooks(self) -> tuple[Fault, ...]:
+        """The active faults as objects, in table order (not the order they were typed)."""
+        return tuple(spec.kind(self.value(n)) for n, spec in FAULTS.items() if n in self.active)
+
+    # -- combined hooks: see Fault for what each one means --------------
+
+    def _last(self, answer: Callable[[Fault], T | None]) -> T | None:
+        answers = [a for a in map(answer, self.hooks) if a is not None]
+        return answers[-1] if answers else None
+
+    def _chain(self, value: T, step: Callable[[Fault, T], T]) -> T:
+        return reduce(lambda acc, fault: step(fault, acc), self.hooks, value)
+
+    def handshake_delay(self) -> float:
+        return max((f.handshake_delay() for f in self.hooks), default=0.0)
+
+    def replacement_page(self) -> str | None:
+        return self._last(lambda f: f.replacement_page())
+
+    def rejects_key(self) -> bool:
+        return any(f.rejects_key() for f in self.hooks)
+
+    def refusal(self) -> Refusal | None:
+        return self._last(lambda f: f.refusal())
+
+    def error_message(self, message: str) -> str:
+        return self._chain(message, lambda f, text: f.error_message(text))
+
+    def response_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        return self._chain(headers, lambda f, sofar: f.response_headers(sofar))
+
+    def answers_close_frames(self) -> bool:
+        return all(f.answers_close_frames() for f in self.hooks)
+
+    def rejects_audio(self) -> Close | None:
+        return self._last(lambda f: f.rejects_audio())
+
+    def after_audio(self) -> Close | None:
+        return self._last(lambda f: f.after_audio())
+
+    def first_audio(self, request_id: str) -> list[Action]:
+        return [action for f in self.hooks for action in f.first_audio(request_id)]
+
+    def ignores_close_stream(self) -> bool:
+        return any(f.ignores_close_stream() for f in self.hooks)
+
+    def on_close_stream(self) -> Action | None:
+        return self._last(lambda f: f.on_close_stream())
+
+    def on_client_close(self) -> Action | None:
+        return self._last(lambda f: f.on_client_close())
+
+    def timers(self) -> list[tuple[float, Action]]:
+        return [timer for f in self.hooks if (timer := f.timer()) is not None]
+
+    def answers_pings(self) -> bool:
+        return all(f.answers_pings() for f in self.hooks)
+
+    def close_reason(self, reason: str) -> str:
+        return self._chain(reason, lambda f, text: f.close_reason(text))
+
+    def tls_leaf(self, ca: trustme.CA, hosts: tuple[str, ...]) -> trustme.LeafCert | None:
+        return self._last(lambda f: f.tls_leaf(ca, hosts))
 
 
 def _validated(name: str, value: str | None) -> str | None:

@@ -1,7 +1,8 @@
 """Turning raw check results into a Report: remediation attached, root causes found, secrets gone.
 
-This is the only place results are redacted, so every renderer - and every
-future one - gets a report that is already safe to attach to a public ticket.
+Every string is cleaned here (redacted, control characters neutralised), so every
+renderer - and every future one - gets a report that is safe to attach to a public
+ticket and to print on a terminal.
 """
 
 from __future__ import annotations
@@ -9,18 +10,16 @@ from __future__ import annotations
 import platform
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import cast
 
 from .. import __version__
 from ..causes import Catalogue
 from ..context import PROXY_VARIABLES, CheckContext
-from ..model import CheckEntry, CheckResult, Evidence, Finding, Report
+from ..model import CheckEntry, CheckResult, Report
 from ..plugin import CheckPlugin
-from ..redact import Redactor
+from ..redact import clean_result
 from ..runner import root_causes
 
 ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
@@ -58,23 +57,6 @@ def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def _redact_finding(finding: Finding, redactor: Redactor) -> Finding:
-    return replace(
-        finding,
-        message=redactor.text(finding.message),
-        evidence=cast(Evidence, redactor.mapping(finding.evidence)),
-    )
-
-
-def redact_result(result: CheckResult, redactor: Redactor) -> CheckResult:
-    return replace(
-        result,
-        summary=redactor.text(result.summary),
-        evidence=cast(Evidence, redactor.mapping(result.evidence)),
-        findings=tuple(_redact_finding(f, redactor) for f in result.findings),
-    )
-
-
 def _entry(
     result: CheckResult, check: CheckPlugin | None, pulled_in: bool, catalogue: Catalogue
 ) -> CheckEntry:
@@ -104,7 +86,7 @@ def build_report(
     """`checks` maps check id -> the plugin that produced it, for titles and dependencies."""
     redactor = ctx.redactor
     catalogue = catalogue or Catalogue()
-    results = [redact_result(r, redactor) for r in results]
+    results = [clean_result(r, redactor) for r in results]  # idempotent; covers direct use
     pulled = set(pulled_in)
     entries = tuple(
         _entry(r, checks.get(r.check_id), r.check_id in pulled, catalogue) for r in results
