@@ -19,8 +19,8 @@ import time
 
 from websockets.asyncio.client import connect
 
-from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.checks.handshake import check as handshake
+from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.context import CheckContext, Settings
 from wsdoctor.lab.app import LabConfig
 from wsdoctor.lab.server import running_lab
