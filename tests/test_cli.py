@@ -148,6 +148,21 @@ def test_explain(capsys):
         (["--json", "/tmp"], "is a folder"),
         (["--html", "/tmp"], "--html: '/tmp' is a folder"),
         (["--junit", "/nonexistent/dir/j.xml"], "does not exist"),
+        (["--url", ""], "empty URL"),
+        (["--url", "wss://user:pw@api.example.com/v1/listen"], "give the key with --api-key"),
+        (["--url", "wss://" + "a" * 64 + ".example.com/v1/listen"], "over 63 characters"),
+        (["--url", "wss://" + "a." * 130 + "com/v1/listen"], "at most 253 can exist"),
+        (["--url", "wss://api..example.com/v1/listen"], "empty label"),
+        (["--url", "wss://api%20x.example.com/v1/listen"], "which no host name can have"),
+        (["--url", "wss://api\u202e.example.com/v1/listen"], "which no host name can have"),
+        (["--timeout", "nan"], "must be greater than 0"),
+        (["--timeout", "inf"], "must be greater than 0"),
+        (["--idle-max", "1e400"], "must be greater than 0"),
+        (["--timeout", "1e12"], "too long"),
+        (["--dns-server", ""], "--dns-server: empty"),
+        (["--dns-server", "127.0.0.1:\u0665\u0663"], "bad port"),
+        (["--only", ",,,"], "--only: no ids given"),
+        (["--skip", " , "], "--skip: no ids given"),
         (["--lab", "gremlins"], "unknown lab fault 'gremlins'"),
         (["--lab", "drop-after=soon"], "expected seconds"),
         (["--url", "wss://a/v1/listen", "--region", "eu"], "cannot be combined"),
@@ -186,7 +201,8 @@ cli.main(sys.argv[1:])
 """
 
 
-def test_ctrl_c_writes_partial_report_and_exits_130(tmp_path):
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_writes_the_partial_report_and_exits_with_its_own_code(tmp_path, signum, code):
     marker, report = tmp_path / "marker", tmp_path / "partial.json"
     script = INTERRUPT_SCRIPT.format(tests=str(Path(__file__).parent), marker=str(marker))
     argv = [sys.executable, "-c", script, "check", *LAB_URL, "--json", str(report)]
@@ -194,14 +210,39 @@ def test_ctrl_c_writes_partial_report_and_exits_130(tmp_path):
     deadline = time.monotonic() + 20
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert "Traceback" not in err
     checks = {c["id"]: c for c in json.loads(report.read_text())["checks"]}
     assert checks["fast"]["status"] == "pass"
     assert checks["slow"]["status"] == "skip" and "interrupted" in checks["slow"]["summary"]
     assert "(interrupted)" in out
+
+
+def test_a_report_that_cannot_be_written_names_the_file_and_keeps_the_verdict(
+    capsys, monkeypatch, tmp_path
+):
+    good = tmp_path / "r.html"
+    argv = ["check", *LAB_URL, "--json", "/dev/full", "--html", str(good)]
+    code, out, err = run_cli(argv, capsys, FAILING, monkeypatch)
+    assert code == 3
+    assert err.strip() == "wsdoctor: error: cannot write /dev/full: No space left on device"
+    assert "1 problem found" in out  # the checks' own verdict is still shown
+    assert good.exists()  # and the other report was written
+
+
+def test_a_run_that_checked_nothing_is_not_a_pass(capsys, monkeypatch):
+    argv = ["check", *LAB_URL, "--no-save", "--timeout", "0.000001"]
+    code, out, _ = run_cli(argv, capsys, PASSING, monkeypatch)
+    assert code == 1
+    assert "Nothing was checked" in out and "No problems found" not in out
+
+
+def test_a_selection_of_nothing_is_bad_input(capsys, monkeypatch):
+    argv = ["check", *LAB_URL, "--no-save", "--only", "dns", "--skip", "dns"]
+    code, _, err = run_cli(argv, capsys, PASSING, monkeypatch)
+    assert code == 2 and "nothing to run" in err
 
 
 def test_module_entry_point_runs_without_traceback():

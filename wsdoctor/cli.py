@@ -27,9 +27,13 @@ if TYPE_CHECKING:
 
 
 def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    if value is not None and value <= 0:
-        raise click.BadParameter(f"must be greater than 0, got {value:g}")
-    return value
+    from .errors import BadInput
+    from .validate import finite_seconds
+
+    try:
+        return finite_seconds("", value)
+    except BadInput as exc:
+        raise click.BadParameter(str(exc).removeprefix(": ")) from None
 
 
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,8 +138,8 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
     return CheckOptions(
         url=_resolve_url(opts["url"], opts["region"]),
         api_key=validate.parse_api_key(opts["api_key"]),
-        only=validate.parse_id_list(opts["only"]),
-        skip=validate.parse_id_list(opts["skip"]),
+        only=validate.parse_id_list(opts["only"], "--only"),
+        skip=validate.parse_id_list(opts["skip"], "--skip"),
         quick=opts["quick"],
         settings=settings,
         lab_faults=validate.parse_lab_faults(opts["lab"]),
@@ -159,7 +163,7 @@ def _resolve_url(url: str | None, region: str | None) -> str:
         raise BadInput("--url and --region cannot be combined; put the region host in the URL")
     if region:
         url = DEFAULT_URL.replace("api.deepgram.com", REGION_HOSTS[region])
-    url = url or DEFAULT_URL
+    url = DEFAULT_URL if url is None else url  # an empty --url is a mistake, not the default
     Target.parse(url)  # fail early, with one line, on a bad URL
     return url
 
@@ -272,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="wsdoctor", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C before or after a run
         click.echo("wsdoctor: interrupted", err=True)
         code = ExitCode.INTERRUPTED
     except click.ClickException as exc:

@@ -10,4 +10,5 @@ class ExitCode(enum.IntEnum):
     FAIL = 1  # at least one check failed
     USAGE = 2  # usage error or bad input: one line on stderr
     ERROR = 3  # wsdoctor itself errored, or a report could not be written
-    INTERRUPTED = 130  # Ctrl-C: the partial report is still written
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): the partial report is still written
+    TERMINATED = 143  # SIGTERM: the partial report is still written

@@ -85,6 +85,30 @@ def status_of(findings: Iterable[Finding]) -> Status:
 DEFAULT_PORTS = {"ws": 80, "wss": 443}
 
 
+def _host_char(char: str) -> bool:
+    """Letters, digits, '-', '_' and '.'; non-ASCII letters are allowed (IDN)."""
+    if char.isascii():
+        return char.isalnum() or char in "-_."
+    return char.isalnum()
+
+
+def check_host_name(host: str) -> None:
+    """Refuse names no resolver could answer, before any traffic (RFC 1035 limits)."""
+    if ":" in host:  # an IPv6 literal; urlsplit already checked the brackets
+        return
+    bad = next((c for c in host if not _host_char(c)), None)
+    if bad is not None:
+        raise BadInput(f"host name {host!r} contains {bad!r}, which no host name can have")
+    name = host.rstrip(".")
+    if len(name) > 253:
+        raise BadInput(f"host name is {len(name)} characters long; at most 253 can exist")
+    for label in name.split("."):
+        if not label:
+            raise BadInput(f"host name {host!r} has an empty label (two dots in a row?)")
+        if len(label.encode("idna" if not label.isascii() else "ascii", "replace")) > 63:
+            raise BadInput(f"host name label {label[:20]!r}... is over 63 characters")
+
+
 @dataclass(frozen=True)
 class Target:
     """Where the checks point; `url` may hold secrets, so show `display_url` instead."""
@@ -98,6 +122,8 @@ class Target:
 
     @classmethod
     def parse(cls, url: str) -> Target:
+        if not url.strip():
+            raise BadInput("empty URL: give a ws:// or wss:// URL, or leave --url out")
         try:
             parts = urlsplit(url.strip())
             port = parts.port
@@ -114,8 +140,14 @@ class Target:
             raise BadInput(f"malformed URL {url!r}: expected ws:// or wss://")
         if not parts.hostname:
             raise BadInput(f"malformed URL {url!r}: no host name")
+        if parts.username is not None or parts.password is not None:
+            raise BadInput(
+                "the URL has a user name or password in it; Deepgram does not read credentials "
+                "from the URL: give the key with --api-key or DEEPGRAM_API_KEY"
+            )
         if port is not None and not 0 < port < 65536:
             raise BadInput(f"port {port} is out of range (1-65535)")
+        check_host_name(parts.hostname)
         return cls(
             url=url.strip(),
             scheme=scheme,
@@ -250,7 +282,7 @@ class Report:
         for status in SEVERITY[:3]:
             if status in present:
                 return status
-        return Status.PASS
+        return Status.PASS if Status.PASS in present else Status.SKIP  # nothing checked
 
     @property
     def roots(self) -> tuple[RootCause, ...]:

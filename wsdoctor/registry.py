@@ -125,6 +125,8 @@ class Registry:
         if quick:
             chosen = {c for c in chosen if "slow" not in self.get(c).check.tags or c in only}
         chosen -= set(skip)
+        if not chosen:
+            raise BadInput("nothing to run: --only, --skip and --quick leave no check selected")
         checks = tuple(e for e in self if e.id in chosen)
         return Selection(checks, frozenset(pulled & chosen))
 

@@ -8,7 +8,9 @@ a finding for the `proxy` check, not a usage error.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
+import ssl
 from collections.abc import Container, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,18 +18,35 @@ from urllib.parse import urlsplit
 from .errors import BadInput
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
+MAX_SECONDS = 7 * 24 * 3600
 
 
-def parse_id_list(value: str | None) -> tuple[str, ...]:
-    if not value:
+def parse_id_list(value: str | None, option: str = "") -> tuple[str, ...]:
+    if value is None:
         return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+    ids = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not ids and option:
+        raise BadInput(f"{option}: no ids given (expected ID[,ID...])")
+    return ids
+
+
+def finite_seconds(option: str, value: float | None) -> float | None:
+    """A positive, finite number of seconds: NaN would disable a deadline, inf never ends."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or value <= 0:
+        raise BadInput(f"{option}: must be greater than 0 and finite, got {value!r}")
+    if value > MAX_SECONDS:
+        raise BadInput(f"{option}: {value:g} s is too long (at most {MAX_SECONDS} s)")
+    return value
 
 
 def parse_dns_server(value: str | None) -> tuple[str, int] | None:
     """IP, IP:PORT, [IPv6]:PORT or a bare IPv6 address."""
-    if not value:
+    if value is None:
         return None
+    if not value.strip():
+        raise BadInput("--dns-server: empty; give IP[:PORT], or leave it out for the system's")
     host, port_text = value.strip(), "53"
     if host.startswith("["):
         host, _, rest = host[1:].partition("]")
@@ -38,7 +57,7 @@ def parse_dns_server(value: str | None) -> tuple[str, int] | None:
         address = ipaddress.ip_address(host)
     except ValueError:
         raise BadInput(f"--dns-server: {value!r} is not an IP address (use IP[:PORT])") from None
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
         raise BadInput(f"--dns-server: bad port {port_text!r} (1-65535)")
     return str(address), int(port_text)
 
@@ -73,6 +92,10 @@ def validate_ca_file(value: str | None) -> str | None:
         raise BadInput(f"--ca-file: cannot read {value!r}: {exc.strerror or exc}") from None
     if b"-----BEGIN CERTIFICATE-----" not in head:
         raise BadInput(f"--ca-file: {value!r} is not a PEM file with certificates")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=value)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise BadInput(f"--ca-file: {value!r} holds no usable certificate ({exc})") from None
     return value
 
 

@@ -25,6 +25,7 @@ from ..registry import Registry, Selection
 from ..report.build import build_report
 from ..report.formats import FORMATS, by_name
 from ..runner import Runner
+from ..signals import Terminated, terminate_as_interrupt
 
 if TYPE_CHECKING:
     from ..progress import LiveProgress
@@ -56,8 +57,8 @@ def exit_code(report: Report, fail_on: str) -> ExitCode:
         return ExitCode.INTERRUPTED
     if status is Status.ERROR:
         return ExitCode.ERROR
-    if status is Status.FAIL or (status is Status.WARN and fail_on == "warn"):
-        return ExitCode.FAIL
+    if status in (Status.FAIL, Status.SKIP) or (status is Status.WARN and fail_on == "warn"):
+        return ExitCode.FAIL  # a run that checked nothing is not a pass
     return ExitCode.OK
 
 
@@ -131,17 +132,29 @@ def requested_outputs(report: Report, options: CheckOptions) -> list[tuple[str, 
     return chosen
 
 
-def save_reports(report: Report, options: CheckOptions) -> list[str]:
+def save_reports(report: Report, options: CheckOptions) -> tuple[list[str], list[str]]:
+    """(written, failed): each file on its own, so one full disk loses no other report.
+
+    A file that cannot be written is one line on stderr naming it; the verdict is
+    still printed, and the run exits 3 (a report the user asked for is missing).
+    """
     written: list[str] = []
+    failed: list[str] = []
     for name, path in requested_outputs(report, options):
-        path.parent.mkdir(parents=True, exist_ok=True)
         content = by_name(name).render(report)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, "utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, "utf-8")
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            print(f"wsdoctor: error: cannot write {path}: {why}", file=sys.stderr)
+            failed.append(str(path))
+            continue
         written.append(str(path))
-    return written
+    return written, failed
 
 
 def use_color(stream: object, environ: Mapping[str, str]) -> bool:
@@ -164,20 +177,17 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
     live = use_color(sys.stderr, options.color_env) and not options.quiet
     titles = {e.id: e.check.title for e in session.selection.checks}
     progress = LiveProgress(sys.stderr, titles) if live else None
-    interrupted = False
+    ended_by: KeyboardInterrupt | None = None
     try:
-        asyncio.run(_with_progress(session, progress))
-    except KeyboardInterrupt:
-        interrupted = True
+        with terminate_as_interrupt():
+            asyncio.run(_with_progress(session, progress))
+    except KeyboardInterrupt as signal:  # Ctrl-C, or SIGTERM (Terminated)
+        ended_by = signal
     finally:
         if progress:
             progress.close()
-    report = session.report(interrupted)
-    try:
-        saved, unsaved = save_reports(report, options), False
-    except OSError as exc:  # disk full, permissions changed meanwhile: say so, exit 3
-        print(f"wsdoctor: error: cannot write the report: {exc}", file=sys.stderr)
-        saved, unsaved = [], True
+    report = session.report(ended_by is not None)
+    saved, unsaved = save_reports(report, options)
     if to_stdout:
         content = by_name(to_stdout).render(report)
         sys.stdout.write(content if isinstance(content, str) else content.decode())
@@ -187,6 +197,8 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         color = use_color(out, options.color_env)
         out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
     out.flush()
+    if isinstance(ended_by, Terminated):
+        return ExitCode.TERMINATED
     return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
 
 

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 CHART_WIDTH = 600
 STATUS_COLORS = {"pass": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e", "skip": "#6e7781",
                  "error": "#8250df"}  # fmt: skip
-VERDICT_WORDS = {"pass": "Healthy", "warn": "Warnings", "fail": "Problems found", "error": "Error"}
+VERDICT_WORDS = {
+    "pass": "Healthy",
+    "warn": "Warnings",
+    "fail": "Problems found",
+    "error": "Error",
+    "skip": "Nothing checked",
+}
 
 
 def _template() -> jinja2.Template:

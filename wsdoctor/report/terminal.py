@@ -80,7 +80,9 @@ def footer(report: Report) -> str:
     problems = counts["fail"] + counts["error"]
     roots = len(report.root_causes)
     parts = []
-    if problems:
+    if report.status is Status.SKIP:
+        parts.append("Nothing was checked: every check was skipped")
+    elif problems:
         plural = "s" if problems != 1 else ""
         root_plural = "s" if roots != 1 else ""
         parts.append(f"{problems} problem{plural} found ({roots} root cause{root_plural})")
