@@ -57,3 +57,24 @@ def test_structures_are_redacted_by_field_name_and_content():
 
 def test_tiny_secrets_are_not_used_for_literal_replacement():
     assert Redactor(["ab"]).text("a cab") == "a cab"
+
+
+def test_forms_that_used_to_escape_are_masked():
+    import base64
+
+    key = "0123456789abcdef0123456789abcdef01234567"
+    redactor = Redactor([key])
+    redactor.add_url_credentials("http://alice:s3cr3t-pw@proxy:3128")
+    echoed = base64.b64encode(b"alice:s3cr3t-pw").decode()  # a proxy echoing Proxy-Authorization
+    text = redactor.text(f"hex {key.encode().hex()} echo {echoed} HEX {key.encode().hex().upper()}")
+    assert key.encode().hex() not in text and echoed not in text
+    assert key.encode().hex().upper() not in text
+
+
+def test_a_flooding_or_nested_message_never_kills_the_reader():
+    from wsdoctor.net.session import message_type
+
+    assert message_type('{"type": "Results"}') == "Results"
+    assert message_type("[" * 100_000 + "]" * 100_000) is None  # RecursionError, contained
+    assert message_type("not json") is None
+    assert message_type('{"type": "' + "x" * 10_000 + '"}') == "x" * 40

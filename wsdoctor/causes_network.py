@@ -121,6 +121,16 @@ NETWORK_CAUSES: dict[str, CauseEntry] = {
         "section": _PROXY,
         "links": ["websockets_proxy"],
     },
+    "network.bad_message": {
+        "title": "The server sent a message no Deepgram server sends",
+        "meaning": "A text frame on the stream was not a JSON object (or was nested too deep to read). Deepgram sends only JSON messages, so something on the path rewrote the stream, or the URL points at another service.",
+        "steps": [
+            "Check that the URL points at Deepgram (or your self-hosted Deepgram), not another service.",
+            "Look for a proxy or security product that injects content into WebSocket streams.",
+        ],
+        "section": _PROXY,
+        "links": ["troubleshooting"],
+    },
     "network.upgrade_rejected": {
         "title": "The WebSocket upgrade was not accepted",
         "meaning": "The answer to the upgrade request was not a valid 101 Switching Protocols.",

@@ -59,11 +59,14 @@ class Redactor:
         if not url:
             return
         try:
-            password = urlsplit(url).password
+            parts = urlsplit(url)
+            password = parts.password
         except ValueError:
             return
         if password:
             self.add(unquote(password), MASK)
+            # A proxy that echoes the Proxy-Authorization it got shows base64(user:password).
+            self.add(f"{unquote(parts.username or '')}:{unquote(password)}", MASK)
 
     def text(self, value: str) -> str:
         # Credential-shaped text first, then any known secret left elsewhere in the text.
@@ -100,6 +103,8 @@ def _encoded_forms(secret: str) -> set[str]:
     raw = secret.encode()
     return {
         secret,
+        raw.hex(),
+        raw.hex().upper(),
         quote(secret, safe=""),
         base64.b64encode(raw).decode(),
         base64.urlsafe_b64encode(raw).decode(),

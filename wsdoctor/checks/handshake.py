@@ -120,7 +120,9 @@ class HandshakeCheck(Check):
         cause, summary = rejection(refused.status, headers, body, bool(ctx.api_key))
         evidence = self._evidence(headers)
         evidence["status"] = refused.status
-        evidence["body_start"] = body[:BODY_PREVIEW].decode("utf-8", "replace")
+        # Redact the whole body, then cut: a cut first could leave a key's prefix behind.
+        text = ctx.redactor.text(body[: BODY_PREVIEW * 4].decode("utf-8", "replace"))
+        evidence["body_start"] = text[:BODY_PREVIEW]
         ctx.share(UPGRADED, False)
         details = {
             "measurements": session.timings_ms,

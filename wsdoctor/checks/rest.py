@@ -65,7 +65,8 @@ class RestCheck(Check):
         evidence = {
             "status": response.status_code,
             "dg_request_id": response.headers.get("dg-request-id", ""),
-            "body_start": response.text[:BODY_PREVIEW],
+            # Redact, then cut: a cut first could leave a key's prefix behind.
+            "body_start": ctx.redactor.text(response.text[: BODY_PREVIEW * 4])[:BODY_PREVIEW],
         }
         details: Details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
         return self._verdict(response.status_code, bool(key), details)

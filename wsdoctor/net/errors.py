@@ -16,6 +16,7 @@ NetError                      something on the path failed (a finding, never a b
 │   └── ProxyUpstreamFailed   5xx: the proxy cannot reach the target         upstream_failed
 ├── UpgradeRejected           the answer to the upgrade is not a 101         upgrade_rejected
 │   └── UpgradeRefused        an HTTP answer with a status (kept for judging)
+├── BadMessage                the server sent what no Deepgram server sends     bad_message
 └── NotApplicable             wsdoctor cannot measure this on this path: a skip that
                               does not block dependants, never the user's fault
 
@@ -130,6 +131,12 @@ class UpgradeRefused(UpgradeRejected):
     ) -> None:
         super().__init__(f"upgrade answered with HTTP {status}", phase=phase)
         self.status, self.headers, self.body = status, dict(headers), body
+
+
+class BadMessage(NetError):
+    """A frame no Deepgram server sends (not JSON, or nested past any parser's depth)."""
+
+    suffix = "bad_message"
 
 
 class NotApplicable(NetError):

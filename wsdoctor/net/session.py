@@ -11,6 +11,7 @@ websockets' default 20 s pings would otherwise hide the idle behaviour measured.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import time
@@ -23,11 +24,13 @@ from websockets.exceptions import ConnectionClosed
 
 from ..secret import Secret
 from .audio import LINEAR16_16K, chunked
-from .errors import boundary
+from .errors import BadMessage, boundary
 from .path import open_path
 from .route import Route
 
 MAX_MESSAGE_BYTES = 1024 * 1024  # websockets' default; a hostile server must not change it
+RECENT_KINDS = 16
+MAX_KIND_CHARS = 40
 
 
 class TimedConnection(ClientConnection):
@@ -53,11 +56,12 @@ class Outcome:
     server_closed_first: bool | None = None
     underlying: str | None = None  # what broke the TCP connection, e.g. "EOFError"
     message: str = ""  # websockets' own text, e.g. "no close frame received or sent"
-    message_types: list[str] = field(default_factory=list)
+    message_types: list[str] = field(default_factory=list)  # the most recent ones
+    counts: dict[str, int] = field(default_factory=dict)  # every message, by type
 
     @property
     def metadata_seen(self) -> bool:
-        return "Metadata" in self.message_types
+        return self.counts.get("Metadata", 0) > 0 or "Metadata" in self.message_types
 
     def evidence(self) -> dict[str, Any]:
         data = {
@@ -89,7 +93,10 @@ class LiveSession:
         self.ws: TimedConnection | None = None
         self.timings_ms: dict[str, float] = {}
         self.headers: dict[str, str] = {}
-        self.received: list[tuple[float, str]] = []
+        # Counts and a short sample, not every frame: a flood must not grow memory.
+        self.counts: dict[str, int] = {}
+        self.recent: collections.deque[str] = collections.deque(maxlen=RECENT_KINDS)
+        self.violation: str | None = None
         self.first_message_at: float | None = None
         self.closed_at: float | None = None
         self.opened_at = 0.0
@@ -163,13 +170,15 @@ class LiveSession:
         if self.first_message_at is None:
             self.first_message_at = at
             self.timings_ms["first_frame_ms"] = round(at * 1000, 2)
-        kind = "binary"
-        if isinstance(message, str):
-            try:
-                kind = str(json.loads(message).get("type", "text"))
-            except (ValueError, AttributeError):
-                kind = "text"
-        self.received.append((at, kind))
+        kind = "binary" if isinstance(message, bytes) else message_type(message)
+        if kind is None:
+            self.violation = (
+                f"the server sent a text frame that is not a JSON object: {message[:80]!r}"
+            )
+            self.abort_transport()
+            return
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        self.recent.append(kind)
 
     @property
     def is_open(self) -> bool:
@@ -221,7 +230,9 @@ class LiveSession:
         return await self.outcome()
 
     async def outcome(self) -> Outcome:
-        outcome = Outcome(message_types=[kind for _, kind in self.received])
+        if self.violation is not None:
+            raise BadMessage(self.violation, phase="stream")
+        outcome = Outcome(message_types=list(self.recent), counts=dict(self.counts))
         if self.ws is None or self.is_open:
             return outcome
         await self.ws.wait_closed()
@@ -244,8 +255,26 @@ class LiveSession:
         outcome.message = str(exc)
         return outcome
 
+    def abort_transport(self) -> None:
+        if self.ws is not None and self.ws.transport is not None:
+            self.ws.transport.abort()
+
     async def abort(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-        if self.ws is not None and self.ws.transport is not None:
-            self.ws.transport.abort()
+        self.abort_transport()
+
+
+def message_type(text: str) -> str | None:
+    """The `type` of a server message, or None if the text is not a JSON object at all.
+
+    A deeply nested document makes the parser recurse too far; that is a hostile
+    message like any other, never a dead reader.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return str(data.get("type", "text"))[:MAX_KIND_CHARS]
