@@ -92,6 +92,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location / {{
+            {extra}
             proxy_pass http://127.0.0.1:{upstream};
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
@@ -105,11 +106,15 @@ http {{
 
 
 @contextlib.contextmanager
-def nginx(tmp: Path, upstream: int, read_timeout: float) -> Iterator[int]:
+def nginx(tmp: Path, upstream: int, read_timeout: float, extra: str = "") -> Iterator[int]:
+    """`extra`: directives for the location, e.g. "return 403;"."""
     binary = require("nginx")
     port = free_port()
     conf = tmp / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=tmp, port=port, upstream=upstream, timeout=read_timeout))
+    text = NGINX_CONF.format(
+        dir=tmp, port=port, upstream=upstream, timeout=read_timeout, extra=extra
+    )
+    conf.write_text(text)
     with running([binary, "-c", str(conf), "-p", str(tmp)], port):
         yield port
 

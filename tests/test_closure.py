@@ -71,3 +71,23 @@ def test_describe_prefers_the_servers_close_frame():
     assert describe(ended(message="no close frame received or sent")) == (
         "no close frame received or sent"
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "cause"),
+    [
+        (401, {"dg-request-id": "r"}, "handshake.unauthorized"),
+        (403, {"server": "corp-filter"}, "handshake.intermediary_refused"),
+        (502, {"server": "nginx"}, "handshake.gateway_error"),
+        (504, {"x-squid-error": "ERR_DNS_FAIL 0"}, "handshake.gateway_error"),
+        (503, {"dg-request-id": "r"}, "handshake.server_error"),
+        (426, {}, "handshake.upgrade_rejected"),
+        (200, {}, "handshake.upgrade_rejected"),
+        (400, {}, "handshake.upgrade_rejected"),
+        (400, {"dg-error": "bad model"}, "handshake.bad_request"),
+    ],
+)
+def test_who_answered_a_failed_upgrade(status, headers, cause):
+    from wsdoctor.checks.handshake import rejection
+
+    assert rejection(status, headers, b"<html>", has_key=True)[0] == cause

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 from checkkit import FAST, run_against
-from intermediaries import nginx
+from intermediaries import free_port, nginx
 from lab_thread import LabThread
 
 pytestmark = pytest.mark.slow
@@ -47,3 +47,30 @@ def test_streaming_audio_keeps_a_short_timeout_proxy_open(tmp_path):
             f"ws://127.0.0.1:{port}{QUERY}", only=("stability",), settings=settings
         )
     assert report.entry("stability").status.value == "pass"
+
+
+def handshake_through(tmp_path, upstream: int, extra: str = ""):
+    with nginx(tmp_path, upstream, read_timeout=5, extra=extra) as port:
+        report = run_against(
+            f"ws://127.0.0.1:{port}{QUERY}", only=("handshake",), settings=SETTINGS
+        )
+    return report.entry("handshake").result, report
+
+
+def test_gateway_whose_upstream_is_down_is_named_as_such(tmp_path):
+    result, report = handshake_through(tmp_path, upstream=free_port())  # nothing listens there
+    assert report.root_causes == ("handshake.gateway_error",)
+    assert "is up but cannot reach the server behind it: HTTP 502" in result.summary
+    assert "nginx" in result.summary and result.evidence["status"] == 502
+
+
+def test_gateway_that_refuses_is_not_a_rejected_key(tmp_path):
+    result, report = handshake_through(tmp_path, upstream=free_port(), extra="return 403;")
+    assert report.root_causes == ("handshake.intermediary_refused",)
+    assert "refused the connection: HTTP 403" in result.summary
+
+
+def test_gateway_with_a_healthy_upstream_upgrades(tmp_path):
+    with LabThread(idle=LAB_IDLE_S) as lab:
+        result, report = handshake_through(tmp_path, upstream=lab.port)
+    assert result.status.value == "pass" and report.root_causes == ()

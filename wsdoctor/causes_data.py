@@ -302,7 +302,7 @@ CAUSES: dict[str, CauseEntry] = {
     },
     "handshake.upgrade_rejected": {
         "title": "The WebSocket upgrade never happens",
-        "meaning": "Something answered the upgrade request with an ordinary HTTP response instead of 101 Switching Protocols. A proxy, load balancer or captive portal in between does not forward the Upgrade header.",
+        "meaning": "Something answered the upgrade request with an ordinary HTTP response (200, 400, 426, ...) instead of 101 Switching Protocols. A proxy, load balancer or captive portal in between does not speak WebSocket or does not forward the Upgrade header.",
         "steps": [
             "Look at the status and body start in this report: an HTML page points to a captive portal or proxy error page.",
             "Ask the network team to allow WebSocket upgrades (Upgrade/Connection headers) to the Deepgram host, or to tunnel it with CONNECT.",
@@ -310,6 +310,27 @@ CAUSES: dict[str, CauseEntry] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting", "prerecorded"],
+    },
+    "handshake.gateway_error": {
+        "title": "A gateway in front of the server cannot reach it",
+        "meaning": "A reverse proxy, load balancer or API gateway answered the upgrade with 502, 503 or 504 and without Deepgram's headers: the gateway itself is up, but its own connection to the server behind it failed. This is not a WebSocket problem and not your key.",
+        "steps": [
+            "Give the gateway's team the status, the Server header and any error header in this report: its upstream to Deepgram (or to your self-hosted server) is down or unreachable from it.",
+            "If you run the gateway, check its upstream address, DNS and egress rules, and its error log.",
+            "Meanwhile, connect directly (or through another route) if your network allows it.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
+    },
+    "handshake.intermediary_refused": {
+        "title": "Something in between refuses the connection",
+        "meaning": "The upgrade was answered with 401, 403 or 407 by something that is not Deepgram (no dg-request-id): a gateway, web filter or firewall that does not let this client through. Your Deepgram key was never checked.",
+        "steps": [
+            "Look at the Server header and body start in this report to see which product answered.",
+            "Ask its administrators to allow WebSocket connections to the Deepgram host for this client.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["troubleshooting"],
     },
     "handshake.rate_limited": {
         "title": "Too many concurrent streams",

@@ -22,6 +22,10 @@ UPGRADE_REJECTED = "handshake.upgrade_rejected"
 RATE_LIMITED = "handshake.rate_limited"
 TIMEOUT = "handshake.timeout"
 SERVER_ERROR = "handshake.server_error"
+GATEWAY_ERROR = "handshake.gateway_error"
+INTERMEDIARY_REFUSED = "handshake.intermediary_refused"
+# Headers gateways and proxies put their own error text in.
+GATEWAY_ERROR_HEADERS = ("x-squid-error", "x-amzn-errortype", "x-envoy-response-flags", "x-error")
 BODY_PREVIEW = 300
 UPGRADED = "handshake.upgraded"  # fact: False when the path works but no stream could open
 FIRST_FRAME_WAIT_S = 3.0
@@ -52,7 +56,7 @@ def rejection(
             f"no API key: the server answered {status} with a dg-request-id, so the whole path "
             "up to Deepgram works; give --api-key to check the key"
         )
-    if status in (401, 403):
+    if status in (401, 403) and from_deepgram:
         return UNAUTHORIZED, f"the key was rejected ({status}{detail})"
     if status == 429:
         return RATE_LIMITED, f"too many concurrent streams (429{detail})"
@@ -60,6 +64,19 @@ def rejection(
         return BAD_REQUEST, f"stream parameters rejected (400{detail})"
     if status >= 500 and from_deepgram:
         return SERVER_ERROR, f"server error ({status}{detail})"
+    return _intermediary(status, headers, body)
+
+
+def _intermediary(status: int, headers: Mapping[str, str], body: bytes) -> tuple[str, str]:
+    """An answer without Deepgram's headers came from something in between: which kind?"""
+    who = f"an intermediary ({headers['server']})" if "server" in headers else "an intermediary"
+    error = next((headers[h] for h in GATEWAY_ERROR_HEADERS if h in headers), "")
+    said = f"; it says: {error}" if error else ""
+    if status in (502, 503, 504):
+        text = f"{who} is up but cannot reach the server behind it: HTTP {status}{said}"
+        return GATEWAY_ERROR, text
+    if status in (401, 403, 407):
+        return INTERMEDIARY_REFUSED, f"{who} refused the connection: HTTP {status}{said}"
     start = body[:80].decode("utf-8", "replace").strip()
     return UPGRADE_REJECTED, f"upgrade answered with HTTP {status}, not 101: {start!r}"
 
@@ -69,7 +86,16 @@ class HandshakeCheck(Check):
     title = "WebSocket upgrade and authentication"
     depends_on = ("tls",)
     tags = ("network",)
-    causes = (UNAUTHORIZED, BAD_REQUEST, UPGRADE_REJECTED, RATE_LIMITED, TIMEOUT, SERVER_ERROR)
+    causes = (
+        UNAUTHORIZED,
+        BAD_REQUEST,
+        UPGRADE_REJECTED,
+        RATE_LIMITED,
+        TIMEOUT,
+        SERVER_ERROR,
+        GATEWAY_ERROR,
+        INTERMEDIARY_REFUSED,
+    )
     provides = (UPGRADED,)
 
     def deadline_s(self, settings: Settings) -> float:
