@@ -22,7 +22,7 @@ from websockets.asyncio.client import connect
 from wsdoctor.checks.handshake import check as handshake
 from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.context import CheckContext, Settings
-from wsdoctor.lab.app import LabConfig
+from wsdoctor.lab.config import LabConfig
 from wsdoctor.lab.server import running_lab
 from wsdoctor.model import Target
 from wsdoctor.registry import Registry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from wsdoctor.lab.app import LabConfig
+from wsdoctor.lab.config import LabConfig
 from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.server import RunningLab, running_lab
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from wsdoctor.lab.app import LabConfig
+from wsdoctor.lab.config import LabConfig
 from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.server import RunningLab, running_lab
 from wsdoctor.net.audio import LINEAR16_16K, chunked, tone

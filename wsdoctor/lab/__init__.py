@@ -3,4 +3,16 @@
 Tests use it as their server, `wsdoctor check --lab` runs every check against it,
 and users run `wsdoctor lab serve --fault drop-on-close` to reproduce a failure
 against their own client code.
+
+Layout, from pure to I/O:
+  events.py      the events a client causes and the actions a server takes (plain values)
+  stream.py      one live stream as a sans-I/O state machine: handle(event, now) -> actions
+  transcript.py  the audio timeline: Results, SpeechStarted, UtteranceEnd, Metadata
+  messages.py    Deepgram-shaped JSON bodies
+  fault_hooks.py what a fault can bend (class Fault) and each fault as a subclass
+  faults.py      the fault table (FAULTS), spec parsing, and the active faults combined
+  config.py      LabConfig;  record.py: ClientRecord, what a client did on a connection
+  wire.py        the stream model on an aiohttp WebSocket, with an injectable clock
+  endpoints.py   the handshake and REST routes (class Lab)
+  server.py      serving a Lab, plain or TLS;  inprocess.py, serve.py: its two callers
 """

@@ -14,6 +14,7 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import BadInput
+from .events import Action, Close
 from .fault_hooks import (
     Auth,
     BadRequest,
@@ -33,7 +34,6 @@ from .fault_hooks import (
     TlsWrongHost,
     UpgradeStripped,
 )
-from .events import Action, Close
 
 if TYPE_CHECKING:
     import trustme
@@ -61,12 +61,38 @@ FAULTS: dict[str, FaultSpec] = {
         FaultSpec("auth", Auth, "401 with dg-error, as for a bad API key"),
         FaultSpec("bad-request", BadRequest, "400 with dg-error, as for invalid stream parameters"),
         FaultSpec("rate-limit", RateLimit, "429, as for too many concurrent streams"),
-        FaultSpec("upgrade-stripped", UpgradeStripped, "plain 200 HTTP page, as a proxy that drops Upgrade gives"),
-        FaultSpec("slow-handshake", SlowHandshake, "wait S seconds before answering the upgrade", True, "5"),
+        FaultSpec(
+            "upgrade-stripped",
+            UpgradeStripped,
+            "plain 200 HTTP page, as a proxy that drops Upgrade gives",
+        ),
+        FaultSpec(
+            "slow-handshake",
+            SlowHandshake,
+            "wait S seconds before answering the upgrade",
+            takes_seconds=True,
+            default="5",
+        ),
         FaultSpec("drop-on-close", DropOnClose, "on CloseStream, drop TCP without a close frame"),
-        FaultSpec("drop-after", DropAfter, "drop TCP (FIN, no close frame) S seconds into the stream", True, "2"),
-        FaultSpec("reset-after", ResetAfter, "send a TCP RST S seconds into the stream", True, "2"),
-        FaultSpec("no-close-reply", NoCloseReply, "never echo the client's close frame; ignore CloseStream"),
+        FaultSpec(
+            "drop-after",
+            DropAfter,
+            "drop TCP (FIN, no close frame) S seconds into the stream",
+            takes_seconds=True,
+            default="2",
+        ),
+        FaultSpec(
+            "reset-after",
+            ResetAfter,
+            "send a TCP RST S seconds into the stream",
+            takes_seconds=True,
+            default="2",
+        ),
+        FaultSpec(
+            "no-close-reply",
+            NoCloseReply,
+            "never echo the client's close frame; ignore CloseStream",
+        ),
         FaultSpec("no-pong", NoPong, "do not answer WebSocket pings"),
         FaultSpec("data-error", DataError, "close 1008 DATA-0000 on the first audio"),
         FaultSpec("net0000", Net0000, "close 1011 NET-0000 after the first audio"),
@@ -79,9 +105,11 @@ FAULTS: dict[str, FaultSpec] = {
             choices=("payloads", "headers", "frame"),
         ),
         FaultSpec("tls-expired", TlsExpired, "serve an expired leaf certificate", needs_tls=True),
-        FaultSpec("tls-wrong-host", TlsWrongHost, "serve a certificate for another host", needs_tls=True),
+        FaultSpec(
+            "tls-wrong-host", TlsWrongHost, "serve a certificate for another host", needs_tls=True
+        ),
     )
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -125,9 +153,11 @@ class Faults:
 
     # -- combined hooks: see Fault for what each one means --------------
 
-    def _last(self, answer: Callable[[Fault], T | None]) -> T | None:
-        answers = [a for a in map(answer, self.hooks) if a is not None]
-        return answers[-1] if answers else None
+    @staticmethod
+    def _last(answers: list[T]) -> T | None:
+        """The last answer given: later table rows override earlier ones."""
+        given = [a for a in answers if a is not None]
+        return given[-1] if given else None
 
     def _chain(self, value: T, step: Callable[[Fault, T], T]) -> T:
         return reduce(lambda acc, fault: step(fault, acc), self.hooks, value)
@@ -136,13 +166,13 @@ class Faults:
         return max((f.handshake_delay() for f in self.hooks), default=0.0)
 
     def replacement_page(self) -> str | None:
-        return self._last(lambda f: f.replacement_page())
+        return self._last([f.replacement_page() for f in self.hooks])
 
     def rejects_key(self) -> bool:
         return any(f.rejects_key() for f in self.hooks)
 
     def refusal(self) -> Refusal | None:
-        return self._last(lambda f: f.refusal())
+        return self._last([f.refusal() for f in self.hooks])
 
     def error_message(self, message: str) -> str:
         return self._chain(message, lambda f, text: f.error_message(text))
@@ -154,10 +184,10 @@ class Faults:
         return all(f.answers_close_frames() for f in self.hooks)
 
     def rejects_audio(self) -> Close | None:
-        return self._last(lambda f: f.rejects_audio())
+        return self._last([f.rejects_audio() for f in self.hooks])
 
     def after_audio(self) -> Close | None:
-        return self._last(lambda f: f.after_audio())
+        return self._last([f.after_audio() for f in self.hooks])
 
     def first_audio(self, request_id: str) -> list[Action]:
         return [action for f in self.hooks for action in f.first_audio(request_id)]
@@ -166,10 +196,10 @@ class Faults:
         return any(f.ignores_close_stream() for f in self.hooks)
 
     def on_close_stream(self) -> Action | None:
-        return self._last(lambda f: f.on_close_stream())
+        return self._last([f.on_close_stream() for f in self.hooks])
 
     def on_client_close(self) -> Action | None:
-        return self._last(lambda f: f.on_client_close())
+        return self._last([f.on_client_close() for f in self.hooks])
 
     def timers(self) -> list[tuple[float, Action]]:
         return [timer for f in self.hooks if (timer := f.timer()) is not None]
@@ -181,7 +211,7 @@ class Faults:
         return self._chain(reason, lambda f, text: f.close_reason(text))
 
     def tls_leaf(self, ca: trustme.CA, hosts: tuple[str, ...]) -> trustme.LeafCert | None:
-        return self._last(lambda f: f.tls_leaf(ca, hosts))
+        return self._last([f.tls_leaf(ca, hosts) for f in self.hooks])
 
 
 def _validated(name: str, value: str | None) -> str | None:

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Iterable
 
 from ..context import Settings
-from .app import LabConfig
+from .config import LabConfig
 from .faults import Faults
 from .server import running_lab
 

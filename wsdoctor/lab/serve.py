@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..errors import BadInput
-from .app import LabConfig
+from .config import LabConfig
 from .faults import Faults
 from .record import ClientRecord
 from .server import RunningLab, running_lab

@@ -7,7 +7,6 @@ and a leaf for localhost, 127.0.0.1 and ::1 (or a broken one for the TLS faults)
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import ssl
 import tempfile
 from collections.abc import AsyncIterator
@@ -16,11 +15,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from .app import Lab, LabConfig
+from .config import LabConfig
+from .endpoints import Lab
 from .record import ClientRecord
 
 LAB_HOSTS = ("localhost", "127.0.0.1", "::1")
-WRONG_HOST = "wrong-host.wsdoctor.invalid"
 DEFAULT_QUERY = "encoding=linear16&sample_rate=16000&channels=1"
 
 
@@ -56,16 +55,7 @@ def make_tls(config: LabConfig, cert_dir: Path) -> tuple[ssl.SSLContext, str]:
     import trustme
 
     ca = trustme.CA(organization_name="wsdoctor lab")
-    faults = config.faults
-    if "tls-wrong-host" in faults:
-        leaf = ca.issue_cert(WRONG_HOST)
-    elif "tls-expired" in faults:
-        now = dt.datetime.now(dt.UTC)
-        leaf = ca.issue_cert(
-            *LAB_HOSTS, not_before=now - dt.timedelta(days=30), not_after=now - dt.timedelta(days=1)
-        )
-    else:
-        leaf = ca.issue_cert(*LAB_HOSTS)
+    leaf = config.faults.tls_leaf(ca, LAB_HOSTS) or ca.issue_cert(*LAB_HOSTS)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     leaf.configure_cert(context)
     cert_dir.mkdir(parents=True, exist_ok=True)

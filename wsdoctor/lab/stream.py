@@ -1,309 +1,246 @@
-"""One live stream after the 101: audio in, Results out, control messages, idle timeout, faults.
+"""One live stream after the 101, as a pure state machine: client events in, server actions out.
 
-A single task per stream reads client frames with a deadline and handles timers
-when the deadline passes, so what the lab sends is strictly ordered and the
-ordering Deepgram documents (final Results, then Metadata, then the close frame)
-holds by construction.
+Like python-websockets' sans-I/O Protocol, nothing here reads a socket or a
+clock: the caller passes each event with the time it happened (seconds since
+the 101) and performs the actions it gets back, in order, and asks
+`next_deadline()` when to come back with a Tick if no frame arrives. So the
+documented ordering (final Results, then Metadata, then the close frame) holds
+by construction, and tests can drive a whole stream with fake times in
+microseconds. The same model can be fed frames recorded from a real client.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
+import enum
 import json
-import socket
-import struct
-import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from aiohttp import WSMsgType, web
-
-from ..net.audio import AudioFormat, parse_wav
+from ..net.audio import AudioFormat
 from . import messages
+from .events import (
+    Action,
+    Audio,
+    ClientClose,
+    ClientGone,
+    Close,
+    Drop,
+    Event,
+    GoSilent,
+    Ping,
+    Pong,
+    SendJson,
+    Text,
+    Tick,
+)
+from .faults import Faults
 from .record import ClientRecord
+from .transcript import Transcript
 
-if TYPE_CHECKING:
-    from .app import LabConfig
-
-HOSTILE_TEXT = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='x'\">"
-HOSTILE_REASON = "<script>document.title='pwned'</script>\u202e\u0007<img src=x onerror=alert(1)>"
-OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024
-RESULT_SEGMENT_S = 1.0
 INTERIM_EVERY_S = 1.0
+DUE_SLACK_S = 1e-3  # event loops wake a hair early; a timer this close is due
+
+
+class Phase(enum.Enum):
+    OPEN = "open"
+    IGNORING = "ignoring"  # CloseStream ignored (no-close-reply): frames read, own timers off
+    SILENT = "silent"  # a client close left unanswered: nothing until the client leaves
+    DONE = "done"
 
 
 class LiveStream:
     def __init__(
         self,
-        request: web.Request,
-        ws: web.WebSocketResponse,
         record: ClientRecord,
-        config: LabConfig,
         fmt: AudioFormat | None,
+        params: Mapping[str, str],
+        *,
+        faults: Faults | None = None,
+        idle_timeout: float = 10.0,
     ) -> None:
-        self.request, self.ws, self.record, self.config = request, ws, record, config
-        self.faults = config.faults
-        self.fmt = fmt  # None until a WAV header tells us (container audio)
-        params = request.query
+        """`fmt` is None for container audio; `record` carries the request id and is kept up
+        to date as the stream goes, so whoever holds it sees what the client did."""
+        self.record = record
+        self.faults = faults or Faults()
+        self.idle_timeout = idle_timeout
+        self.transcript = Transcript(record.request_id, fmt, params)
         self.interim = params.get("interim_results") == "true"
-        self.vad_events = params.get("vad_events") == "true"
-        self.utterance_end_s = _seconds_or_none(params.get("utterance_end_ms"))
-        self.channels = fmt.channels if fmt else 1
-        self.t0 = time.monotonic()
-        self.audio = hashlib.sha256()
-        self.audio_s = 0.0
-        self.final_upto = 0.0
-        self.segment_speech = False
-        self.in_speech = False
-        self.last_word_end: float | None = None
         self.last_activity = 0.0
         self.next_interim: float | None = None
-        self._pending: list[dict[str, Any]] = []  # events to send with the next Results
-        self.muted = False  # no-close-reply: a server that has stopped processing this stream
-        self.done = False
-
-    # ------------------------------------------------------------------ loop
-
-    def now(self) -> float:
-        return time.monotonic() - self.t0
-
-    async def run(self) -> None:
-        while not self.done:
-            wait = max(0.0, self._next_deadline() - self.now())
-            try:
-                msg = await self.ws.receive(timeout=wait)
-            except TimeoutError:
-                await self._on_timer()
-                continue
-            await self._on_message(msg)
-        self.record.duration_s = round(self.now(), 3)
-
-    def _deadlines(self) -> dict[str, float]:
-        deadlines: dict[str, float] = {}
-        if not self.muted:
-            deadlines["idle"] = self.last_activity + self.config.idle_timeout
-        for fault in ("drop-after", "reset-after"):
-            seconds = self.faults.seconds(fault)
-            if seconds is not None:
-                deadlines[fault] = seconds
-        if self.next_interim is not None and not self.muted:
-            deadlines["interim"] = self.next_interim
-        return deadlines
-
-    def _next_deadline(self) -> float:
-        return min(self._deadlines().values(), default=self.now() + 3600)
-
-    async def _on_timer(self) -> None:
-        now = self.now()
-        due = {name for name, at in self._deadlines().items() if at <= now + 1e-3}
-        if "drop-after" in due or "reset-after" in due:
-            self.drop(reset="reset-after" in due)
-        elif "idle" in due:
-            await self.send(messages.metadata(self.rid, self.audio, self.audio_s, self.channels))
-            await self.close(1011, messages.NET0001_REASON)
-        elif "interim" in due:
-            await self._send_interim()
-
-    async def _on_message(self, msg: Any) -> None:
-        if msg.type == WSMsgType.BINARY:
-            await self._on_audio(msg.data)
-        elif msg.type == WSMsgType.TEXT:
-            await self._on_text(msg.data)
-        elif msg.type == WSMsgType.PING:
-            self.record.pings += 1
-            self.record.note(self.now(), "ping")
-            if "no-pong" not in self.faults:
-                await self.ws.pong(msg.data)
-        elif msg.type == WSMsgType.CLOSE:
-            await self._on_client_close(msg.data)
-        elif msg.type in (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR):
-            self.record.tcp_end = self.record.tcp_end or "client-eof"
-            self.done = True
-
-    # ------------------------------------------------------------------ client messages
+        self.phase = Phase.OPEN
+        self._timers = self.faults.timers()
 
     @property
-    def rid(self) -> str:
-        return self.record.request_id
+    def done(self) -> bool:
+        return self.phase is Phase.DONE
 
-    async def _on_audio(self, data: bytes) -> None:
+    def next_deadline(self) -> float | None:
+        """When to send a Tick if no frame arrives first; None: wait for the client."""
+        return min(self._deadlines(), default=None)
+
+    def _deadlines(self) -> list[float]:
+        if self.phase in (Phase.SILENT, Phase.DONE):
+            return []
+        deadlines = [at for at, _ in self._timers]
+        if self.phase is Phase.OPEN:
+            deadlines.append(self.idle_deadline)
+            if self.next_interim is not None:
+                deadlines.append(self.next_interim)
+        return deadlines
+
+    @property
+    def idle_deadline(self) -> float:
+        return self.last_activity + self.idle_timeout
+
+    def handle(self, event: Event, now: float) -> list[Action]:
+        if self.phase is Phase.DONE:
+            return []
+        if self.phase is Phase.SILENT:  # the adapter is only waiting for TCP to end
+            return self._on_gone() if isinstance(event, ClientGone) else []
+        match event:
+            case Audio(data):
+                return self._on_audio(data, now)
+            case Text(text):
+                return self._on_text(text, now)
+            case Ping(data):
+                return self._on_ping(data, now)
+            case ClientClose(code):
+                return self._on_client_close(code, now)
+            case ClientGone():
+                return self._on_gone()
+            case Tick():
+                return self._on_tick(now)
+        return []
+
+    def finish(self, now: float) -> None:
+        """Called once the socket is done with, so the duration includes the close handshake."""
+        self.record.duration_s = round(now, 3)
+
+    # -- timers --------------------------------------------------------------------
+
+    def _on_tick(self, now: float) -> list[Action]:
+        due = [action for at, action in self._timers if at <= now + DUE_SLACK_S]
+        if due:  # a fault's timer beats everything; between two, the later table row
+            return self._settle(due[-1], now)
+        if self.phase is not Phase.OPEN:
+            return []
+        if self.idle_deadline <= now + DUE_SLACK_S:  # NET-0001, Metadata first
+            return [
+                SendJson(self.transcript.metadata()),
+                *self._close(1011, messages.NET0001_REASON, now),
+            ]
+        if self.next_interim is not None and self.next_interim <= now + DUE_SLACK_S:
+            self.next_interim += INTERIM_EVERY_S  # a fixed cadence from the first audio
+            return [SendJson(self.transcript.interim())]
+        return []
+
+    # -- client frames -------------------------------------------------------------
+
+    def _on_audio(self, data: bytes, now: float) -> list[Action]:
         if not data:  # the legacy close signal
-            self.record.note(self.now(), "empty-binary")
-            await self.close_stream()
-            return
-        self.record.note(self.now(), "audio", bytes=len(data))
-        if self.fmt is None:
-            parsed = parse_wav(data)
-            if parsed is None or "data-error" in self.faults:
-                await self.close(1008, messages.DATA0000_REASON)
-                return
-            self.fmt, header = parsed
-            self.channels, data = self.fmt.channels, data[header:]
-        elif "data-error" in self.faults:
-            await self.close(1008, messages.DATA0000_REASON)
-            return
-        first = self.record.audio_bytes == 0
-        self._count_audio(data)
-        if "net0000" in self.faults:
-            await self.close(1011, messages.NET0000_REASON)
-            return
-        if first:
-            await self._on_first_audio()
-        await self._emit_finals()
+            self.record.note(now, "empty-binary")
+            return self._close_stream(now)
+        self.record.note(now, "audio", bytes=len(data))
+        rejected = self.faults.rejects_audio()
+        audio = None if rejected else self.transcript.decode(data)
+        if audio is None:
+            return self._settle(rejected or Close(1008, messages.DATA0000_REASON), now)
+        first = self.transcript.audio_bytes == 0
+        self._count(audio, now)
+        ending = self.faults.after_audio()
+        if ending is not None:
+            return self._settle(ending, now)
+        extra = self._on_first_audio(now) if first else []
+        return extra + [SendJson(m) for m in self.transcript.finals()]
 
-    def _count_audio(self, data: bytes) -> None:
-        assert self.fmt is not None
-        start = self.audio_s
-        self.audio.update(data)
-        self.record.audio_bytes += len(data)
-        self.audio_s = self.fmt.seconds(self.record.audio_bytes)
-        self.record.audio_s = round(self.audio_s, 3)
-        self.last_activity = self.now()
-        speech = any(data)
-        self.segment_speech = self.segment_speech or speech
-        self._speech_edge(speech, start)
+    def _count(self, audio: bytes, now: float) -> None:
+        self.transcript.add(audio)
+        self.record.audio_bytes = self.transcript.audio_bytes
+        self.record.audio_s = round(self.transcript.audio_s, 3)
+        self.last_activity = now
 
-    def _speech_edge(self, speech: bool, start: float) -> None:
-        """SpeechStarted and UtteranceEnd follow the audio timeline, as Deepgram's do."""
-        if speech and not self.in_speech and self.vad_events:
-            self._pending.append(messages.speech_started(start))
-        if speech:
-            self.last_word_end = self.audio_s
-        elif self._utterance_ended():
-            self._pending.append(messages.utterance_end(self.last_word_end or 0.0))
-            self.last_word_end = None
-        self.in_speech = speech
-
-    def _utterance_ended(self) -> bool:
-        if not self.utterance_end_s or self.last_word_end is None:
-            return False
-        return self.audio_s - self.last_word_end >= self.utterance_end_s
-
-    async def _on_first_audio(self) -> None:
+    def _on_first_audio(self, now: float) -> list[Action]:
         if self.interim:
-            self.next_interim = self.now() + INTERIM_EVERY_S
-        hostile = self.faults.value("hostile")
-        if hostile == "payloads":
-            result = messages.results(self.rid, 0, 0, speech=False, is_final=False)
-            result["channel"]["alternatives"][0]["transcript"] = HOSTILE_TEXT
-            await self.send(result)
-        elif hostile == "frame":
-            await self.ws.send_str("x" * OVERSIZED_FRAME_BYTES)
+            self.next_interim = now + INTERIM_EVERY_S
+        return self.faults.first_audio(self.record.request_id)
 
-    async def _on_text(self, text: str) -> None:
-        try:
-            kind = json.loads(text).get("type")
-        except (ValueError, AttributeError):
-            kind = None
-        self.record.note(self.now(), "text", type=kind or "unparsed")
+    def _on_text(self, text: str, now: float) -> list[Action]:
+        kind = _message_type(text)
+        self.record.note(now, "text", type=kind or "unparsed")
         if self.record.audio_bytes:  # KeepAlive does not hold a stream that never had audio
-            self.last_activity = self.now()
+            self.last_activity = now
         if kind == "KeepAlive":
-            self.record.keepalive_at.append(round(self.now(), 3))
+            self.record.keepalive_at.append(round(now, 3))
         elif kind == "Finalize":
             self.record.finalize_count += 1
-            await self._flush_final(from_finalize=True)
+            return [SendJson(m) for m in self.transcript.flush(from_finalize=True)]
         elif kind == "CloseStream":
-            await self.close_stream()
+            return self._close_stream(now)
+        return []
 
-    async def _on_client_close(self, code: int | None) -> None:
+    def _on_ping(self, data: bytes, now: float) -> list[Action]:
+        self.record.pings += 1
+        self.record.note(now, "ping")
+        return [Pong(data)] if self.faults.answers_pings() else []
+
+    def _on_client_close(self, code: int | None, now: float) -> list[Action]:
+        """The echo itself is aiohttp's autoclose, switched by faults.answers_close_frames()."""
         self.record.client_close_code = code
         self.record.first_close = self.record.first_close or "client"
-        self.record.note(self.now(), "close", code=code)
-        if "no-close-reply" in self.faults:
-            await self._wait_for_eof()
-        else:
-            self.record.tcp_end = "close-handshake"
-        self.done = True
+        self.record.note(now, "close", code=code)
+        answer = self.faults.on_client_close()
+        if answer is not None:
+            return self._settle(answer, now)
+        self.record.tcp_end = "close-handshake"
+        self.phase = Phase.DONE
+        return []
 
-    async def _wait_for_eof(self) -> None:
-        """Keep the TCP connection open, answering nothing, until the client gives up."""
-        transport = self.request.transport
-        while transport is not None and not transport.is_closing():
-            await asyncio.sleep(0.05)
-        self.record.tcp_end = "client-eof"
+    def _on_gone(self) -> list[Action]:
+        self.record.tcp_end = self.record.tcp_end or "client-eof"
+        self.phase = Phase.DONE
+        return []
 
-    # ------------------------------------------------------------------ results
+    # -- endings -------------------------------------------------------------------
 
-    async def _emit_finals(self) -> None:
-        for message in self._pending:
-            await self.send(message)
-        self._pending.clear()
-        while self.audio_s - self.final_upto >= RESULT_SEGMENT_S:
-            end = self.final_upto + RESULT_SEGMENT_S
-            await self._send_final(end, speech_final=False, from_finalize=False)
-
-    async def _flush_final(self, from_finalize: bool) -> None:
-        if self.audio_s > self.final_upto or from_finalize:
-            await self._send_final(self.audio_s, speech_final=True, from_finalize=from_finalize)
-
-    async def _send_final(self, end: float, speech_final: bool, from_finalize: bool) -> None:
-        await self.send(
-            messages.results(
-                self.rid,
-                self.final_upto,
-                end,
-                speech=self.segment_speech,
-                is_final=True,
-                speech_final=speech_final,
-                from_finalize=from_finalize,
-                channels=self.channels,
-            )
-        )
-        self.final_upto = end
-        self.segment_speech = False
-
-    async def _send_interim(self) -> None:
-        speech = self.segment_speech
-        interim = messages.results(
-            self.rid, self.final_upto, self.audio_s, speech=speech, is_final=False
-        )
-        await self.send(interim)
-        self.next_interim = (self.next_interim or self.now()) + INTERIM_EVERY_S
-
-    # ------------------------------------------------------------------ endings
-
-    async def close_stream(self) -> None:
+    def _close_stream(self, now: float) -> list[Action]:
         self.record.close_stream_sent = True
-        if "no-close-reply" in self.faults:
-            self.muted = True
-            return
-        if "drop-on-close" in self.faults:
-            self.drop(reset=False)
-            return
-        await self._flush_final(from_finalize=False)
-        await self.send(messages.metadata(self.rid, self.audio, self.audio_s, self.channels))
-        await self.close(1000, "")
+        if self.faults.ignores_close_stream():
+            self.phase = Phase.IGNORING
+            return []
+        ending = self.faults.on_close_stream()
+        if ending is not None:
+            return self._settle(ending, now)
+        finals = [SendJson(m) for m in self.transcript.flush(from_finalize=False)]
+        return [*finals, SendJson(self.transcript.metadata()), *self._close(1000, "", now)]
 
-    async def send(self, message: dict[str, Any]) -> None:
-        if not self.ws.closed:
-            await self.ws.send_str(json.dumps(message))
+    def _settle(self, action: Action, now: float) -> list[Action]:
+        """A fault's ending gets the same bookkeeping as the model's own."""
+        if isinstance(action, Close):
+            return self._close(action.code, action.reason, now)
+        if isinstance(action, Drop):
+            return self._drop(action.reset, now)
+        if isinstance(action, GoSilent):
+            self.phase = Phase.SILENT
+        return [action]
 
-    async def close(self, code: int, reason: str) -> None:
-        if "hostile" in self.faults:
-            reason = HOSTILE_REASON
+    def _close(self, code: int, reason: str, now: float) -> list[Action]:
+        reason = self.faults.close_reason(reason)
         self.record.server_close_code, self.record.server_close_reason = code, reason
         self.record.first_close = self.record.first_close or "server"
-        self.record.note(self.now(), "server-close", code=code)
-        await self.ws.close(code=code, message=reason.encode())
+        self.record.note(now, "server-close", code=code)
         self.record.tcp_end = "close-handshake"
-        self.done = True
+        self.phase = Phase.DONE
+        return [Close(code, reason)]
 
-    def drop(self, reset: bool) -> None:
-        """End TCP with no close frame: a FIN, or with `reset` a real RST (SO_LINGER 0)."""
-        transport = self.request.transport
-        if transport is not None:
-            sock = transport.get_extra_info("socket")
-            if reset and sock is not None:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            transport.abort()
+    def _drop(self, reset: bool, now: float) -> list[Action]:
         self.record.tcp_end = "lab-reset" if reset else "lab-drop"
-        self.record.note(self.now(), self.record.tcp_end)
-        self.done = True
+        self.record.note(now, self.record.tcp_end)
+        self.phase = Phase.DONE
+        return [Drop(reset)]
 
 
-def _seconds_or_none(value: str | None) -> float | None:
+def _message_type(text: str) -> Any:
     try:
-        return int(value) / 1000 if value else None
-    except ValueError:
+        return json.loads(text).get("type")
+    except (ValueError, AttributeError):
         return None

@@ -1,7 +1,8 @@
-"""The lab's aiohttp application: the handshake and REST side of Deepgram's /v1 API.
+"""The lab's HTTP side of Deepgram's /v1 API: the live upgrade and the REST routes.
 
-Handshake faults are decided here, before the upgrade; everything after the
-101 belongs to stream.LiveStream.
+Everything decided before the 101 (auth, refusals, handshake faults, response
+headers) happens here; after the 101 the stream belongs to stream.LiveStream,
+run on the socket by wire.Wire.
 """
 
 from __future__ import annotations
@@ -9,35 +10,27 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from ..net.audio import SAMPLE_WIDTH, AudioFormat, parse_wav
 from . import messages
-from .faults import Faults
+from .config import LabConfig
+from .fault_hooks import Refusal
 from .record import ClientRecord
-from .stream import HOSTILE_TEXT, LiveStream
+from .stream import LiveStream
+from .wire import serve_stream
 
-OVERSIZED_HEADER_BYTES = 70_000
 CLOSE_TIMEOUT_S = 5.0
 MAX_FRAME_BYTES = 8 * 1024 * 1024
-
-
-@dataclass
-class LabConfig:
-    idle_timeout: float = 10.0
-    accepted_key: str | None = None  # None: any non-empty key
-    faults: Faults = field(default_factory=Faults)
-    on_record: Callable[[ClientRecord], None] | None = None
+PROJECTS = [{"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}]
 
 
 class HandshakeRefused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.refusal = Refusal(status, code, message)
 
 
 def presented_key(request: web.Request) -> tuple[str, str | None]:
@@ -81,6 +74,7 @@ class Lab:
 
     def __init__(self, config: LabConfig) -> None:
         self.config = config
+        self.faults = config.faults
         self.records: list[ClientRecord] = []
 
     def app(self) -> web.Application:
@@ -91,91 +85,85 @@ class Lab:
         app.router.add_get("/v1/auth/token", self.token)
         return app
 
-    # ------------------------------------------------------------------ helpers
+    # -- helpers -------------------------------------------------------------------
 
     def _authorize(self, request: web.Request) -> tuple[str, str | None]:
         method, key = presented_key(request)
-        faults = self.config.faults
         wrong = self.config.accepted_key is not None and key != self.config.accepted_key
-        if key is None or wrong or "auth" in faults:
+        if key is None or wrong or self.faults.rejects_key():
             raise HandshakeRefused(401, "INVALID_AUTH", "Invalid credentials.")
         return method, key
 
     def _error(self, refused: HandshakeRefused, rid: str) -> web.Response:
-        message = refused.message
-        if "hostile" in self.config.faults:
-            message = f"{message} {HOSTILE_TEXT}"
-        body = messages.error_body(refused.code, message, rid)
+        status, code, message = (
+            refused.refusal.status,
+            refused.refusal.code,
+            refused.refusal.message,
+        )
+        message = self.faults.error_message(message)
+        body = messages.error_body(code, message, rid)
         headers = {"dg-request-id": rid, "dg-error": message}
-        return web.json_response(body, status=refused.status, headers=headers)
-
-    def _headers(self, rid: str) -> dict[str, str]:
-        hostile = self.config.faults.value("hostile")
-        headers = {"dg-request-id": rid}
-        if hostile:
-            headers["dg-request-id"] = f"{rid} {HOSTILE_TEXT}"
-        if hostile == "headers":
-            headers["x-lab-oversized"] = "A" * OVERSIZED_HEADER_BYTES
-        return headers
+        return web.json_response(body, status=status, headers=headers)
 
     def _finish(self, record: ClientRecord) -> None:
         self.records.append(record)
         if self.config.on_record is not None:
             self.config.on_record(record)
 
-    # ------------------------------------------------------------------ live
+    # -- live ----------------------------------------------------------------------
 
     async def live(self, request: web.Request) -> web.StreamResponse:
-        faults = self.config.faults
         rid = str(uuid.uuid4())
         method, _ = presented_key(request)
         record = ClientRecord(
-            rid, request.path, request.query_string, method, faults=faults.describe()
+            rid, request.path, request.query_string, method, faults=self.faults.describe()
         )
-        delay = faults.seconds("slow-handshake")
+        delay = self.faults.handshake_delay()
         if delay:
             await asyncio.sleep(delay)
-        if "upgrade-stripped" in faults:
+        page = self.faults.replacement_page()
+        if page is not None:
             record.status = 200
             self._finish(record)
-            return web.Response(text=UPGRADE_STRIPPED_PAGE, content_type="text/html")
+            return web.Response(text=page, content_type="text/html")
         try:
             self._authorize(request)
             fmt = self._check_handshake(request)
         except HandshakeRefused as refused:
-            record.status = refused.status
+            record.status = refused.refusal.status
             self._finish(record)
             return self._error(refused, rid)
-        ws = web.WebSocketResponse(
-            protocols=("token", "bearer"),
-            autoclose="no-close-reply" not in faults,
-            autoping=False,
-            timeout=CLOSE_TIMEOUT_S,
-            max_msg_size=MAX_FRAME_BYTES,
+        ws = await self._upgrade(request, rid)
+        stream = LiveStream(
+            record, fmt, request.query, faults=self.faults, idle_timeout=self.config.idle_timeout
         )
-        ws.headers.update(self._headers(rid))
-        await ws.prepare(request)
         try:
-            await LiveStream(request, ws, record, self.config, fmt).run()
+            await serve_stream(ws, request.transport, stream)
         finally:
             self._finish(record)
         return ws
 
     def _check_handshake(self, request: web.Request) -> AudioFormat | None:
-        faults = self.config.faults
-        if "rate-limit" in faults:
-            raise HandshakeRefused(
-                429, "TOO_MANY_REQUESTS", "Too many requests. Please try again later."
-            )
-        if "bad-request" in faults:
-            raise HandshakeRefused(
-                400, "Bad Request", "No such model/language/tier combination found."
-            )
+        refusal = self.faults.refusal()
+        if refusal is not None:
+            raise HandshakeRefused(refusal.status, refusal.code, refusal.message)
         if not web.WebSocketResponse(protocols=("token", "bearer")).can_prepare(request).ok:
             raise HandshakeRefused(426, "Upgrade Required", "Expected a WebSocket upgrade.")
         return stream_format(request.query)
 
-    # ------------------------------------------------------------------ REST
+    async def _upgrade(self, request: web.Request, rid: str) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(
+            protocols=("token", "bearer"),
+            autoclose=self.faults.answers_close_frames(),
+            autoping=False,
+            timeout=CLOSE_TIMEOUT_S,
+            max_msg_size=MAX_FRAME_BYTES,
+        )
+        ws.headers.update(self.faults.response_headers({"dg-request-id": rid}))
+        await ws.prepare(request)
+        return ws
+
+    # -- REST ----------------------------------------------------------------------
 
     async def prerecorded(self, request: web.Request) -> web.Response:
         rid = str(uuid.uuid4())
@@ -188,6 +176,7 @@ class Lab:
         return web.json_response(body, headers={"dg-request-id": rid})
 
     async def _read_recording(self, request: web.Request) -> tuple[float, int, bool]:
+        """(seconds, channels, any speech) of an uploaded recording or a URL body."""
         body = await request.read()
         if request.content_type == "application/json":
             try:
@@ -218,12 +207,7 @@ class Lab:
             self._authorize(request)
         except HandshakeRefused as refused:
             return self._error(refused, rid)
-        body = {
-            "projects": [
-                {"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}
-            ]
-        }
-        return web.json_response(body, headers={"dg-request-id": rid})
+        return web.json_response({"projects": PROJECTS}, headers={"dg-request-id": rid})
 
     async def token(self, request: web.Request) -> web.Response:
         rid = str(uuid.uuid4())
@@ -233,10 +217,3 @@ class Lab:
             return self._error(refused, rid)
         body = {"accessor": "wsdoctor-lab", "scopes": ["usage:write"], "auth": method}
         return web.json_response(body, headers={"dg-request-id": rid})
-
-
-UPGRADE_STRIPPED_PAGE = (
-    "<!doctype html><html><head><title>Gateway</title></head><body>"
-    "<h1>Welcome</h1><p>This page is served by a gateway that removed the Upgrade header.</p>"
-    "</body></html>"
-)

@@ -1,0 +1,19 @@
+"""How a lab is set up, in its own module so the routes, the server and the callers
+(`wsdoctor check --lab`, `wsdoctor lab serve`, tests) share it without import cycles
+and without loading aiohttp."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .faults import Faults
+from .record import ClientRecord
+
+
+@dataclass
+class LabConfig:
+    idle_timeout: float = 10.0  # seconds without audio (or, after audio, any text) -> NET-0001
+    accepted_key: str | None = None  # None: any non-empty key
+    faults: Faults = field(default_factory=Faults)
+    on_record: Callable[[ClientRecord], None] | None = None  # called as each connection ends

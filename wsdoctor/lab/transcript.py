@@ -1,0 +1,120 @@
+"""The audio timeline of one live stream: what the lab has heard and what it has said about it.
+
+Deepgram's messages are stamped in audio time (seconds of audio received), not
+wall time: a final Results per whole second, SpeechStarted where speech begins
+in the audio, UtteranceEnd once `utterance_end_ms` of audio has passed without
+a word. Keeping that bookkeeping here leaves stream.py with only the protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from ..net.audio import AudioFormat, parse_wav
+from . import messages
+
+RESULT_SEGMENT_S = 1.0
+
+Message = dict[str, Any]
+
+
+class Transcript:
+    def __init__(self, request_id: str, fmt: AudioFormat | None, params: Mapping[str, str]) -> None:
+        self.request_id = request_id
+        self.fmt = fmt  # None until a WAV header tells us (container audio)
+        self.channels = fmt.channels if fmt else 1
+        self.vad_events = params.get("vad_events") == "true"
+        self.utterance_end_s = _seconds_or_none(params.get("utterance_end_ms"))
+        self.audio = hashlib.sha256()
+        self.audio_bytes = 0
+        self.audio_s = 0.0
+        self.final_upto = 0.0
+        self.segment_speech = False
+        self.in_speech = False
+        self.last_word_end: float | None = None
+        self._pending: list[Message] = []  # events to send ahead of the next Results
+
+    def decode(self, data: bytes) -> bytes | None:
+        """The audio in a frame: container audio loses its WAV header; None if undecodable."""
+        if self.fmt is not None:
+            return data
+        parsed = parse_wav(data)
+        if parsed is None:
+            return None
+        self.fmt, header = parsed
+        self.channels = self.fmt.channels
+        return data[header:]
+
+    def add(self, audio: bytes) -> None:
+        assert self.fmt is not None, "decode() comes first"
+        start = self.audio_s
+        self.audio.update(audio)
+        self.audio_bytes += len(audio)
+        self.audio_s = self.fmt.seconds(self.audio_bytes)
+        speech = any(audio)
+        self.segment_speech = self.segment_speech or speech
+        self._speech_edge(speech, start)
+
+    def _speech_edge(self, speech: bool, start: float) -> None:
+        if speech and not self.in_speech and self.vad_events:
+            self._pending.append(messages.speech_started(start))
+        if speech:
+            self.last_word_end = self.audio_s
+        elif self._utterance_ended():
+            self._pending.append(messages.utterance_end(self.last_word_end or 0.0))
+            self.last_word_end = None
+        self.in_speech = speech
+
+    def _utterance_ended(self) -> bool:
+        if not self.utterance_end_s or self.last_word_end is None:
+            return False
+        return self.audio_s - self.last_word_end >= self.utterance_end_s
+
+    def finals(self) -> list[Message]:
+        """Queued VAD events, then a final Results for each whole second not yet covered."""
+        out, self._pending = self._pending, []
+        while self.audio_s - self.final_upto >= RESULT_SEGMENT_S:
+            out.append(self._final(self.final_upto + RESULT_SEGMENT_S, False, False))
+        return out
+
+    def flush(self, from_finalize: bool) -> list[Message]:
+        """The last partial second; Finalize answers even when there is nothing left."""
+        if self.audio_s > self.final_upto or from_finalize:
+            return [self._final(self.audio_s, True, from_finalize)]
+        return []
+
+    def _final(self, end: float, speech_final: bool, from_finalize: bool) -> Message:
+        result = messages.results(
+            self.request_id,
+            self.final_upto,
+            end,
+            speech=self.segment_speech,
+            is_final=True,
+            speech_final=speech_final,
+            from_finalize=from_finalize,
+            channels=self.channels,
+        )
+        self.final_upto = end
+        self.segment_speech = False
+        return result
+
+    def interim(self) -> Message:
+        return messages.results(
+            self.request_id,
+            self.final_upto,
+            self.audio_s,
+            speech=self.segment_speech,
+            is_final=False,
+        )
+
+    def metadata(self) -> Message:
+        return messages.metadata(self.request_id, self.audio, self.audio_s, self.channels)
+
+
+def _seconds_or_none(value: str | None) -> float | None:
+    try:
+        return int(value) / 1000 if value else None
+    except ValueError:
+        return None
