@@ -104,6 +104,7 @@ def test_handshake_faults_raise_ws_server_handshake_error(fault, status):
     assert info.value.status == status
 
 
+@pytest.mark.slow
 def test_slow_handshake_hits_the_client_timeout():
     async def scenario(lab):
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=0.3)) as session:

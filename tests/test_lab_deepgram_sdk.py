@@ -56,6 +56,7 @@ def test_sdk_surfaces_no_close_frame_with_drop_on_close():
     assert str(info.value) == "no close frame received or sent"
 
 
+@pytest.mark.slow
 def test_official_example_pattern_ends_in_net0001():
     # The official example stops sending and never sends CloseStream.
     with LabThread(idle=1.0) as lab:

@@ -126,6 +126,7 @@ def test_upgrade_stripped_is_a_plain_200_page():
     assert b"<html" in response.body and "upgrade" not in response.headers
 
 
+@pytest.mark.slow
 def test_slow_handshake_times_out_the_opening_handshake():
     async def scenario(lab):
         with pytest.raises(TimeoutError):
@@ -194,6 +195,7 @@ def test_no_close_reply_leaves_the_client_close_unanswered():
     assert records[-1].server_close_code is None
 
 
+@pytest.mark.slow
 def test_no_close_reply_ignores_close_stream():
     async def scenario(lab):
         async with opener(lab, close_timeout=0.2) as ws:
@@ -272,6 +274,7 @@ def test_keepalive_without_audio_does_not_hold_the_stream():
     assert with_lab(scenario, idle=0.5).rcvd.code == 1011
 
 
+@pytest.mark.slow
 def test_keepalive_after_audio_holds_the_stream_past_the_idle_window():
     async def scenario(lab):
         async with opener(lab) as ws:
@@ -317,6 +320,7 @@ def test_empty_binary_frame_is_the_legacy_close():
     assert code == 1000 and received[-1]["type"] == "Metadata"
 
 
+@pytest.mark.slow
 def test_interims_speech_started_and_utterance_end():
     async def scenario(lab):
         url = lab.url + "&interim_results=true&vad_events=true&utterance_end_ms=1000"
