@@ -14,6 +14,7 @@ from .server import running_lab
 # Short enough for a brisk demo, long enough to tell the server's close from a drop.
 DEMO_IDLE_S = 2.0
 DEMO_KEY = "wsdoctor-lab-demo-key"
+SHUTDOWN_S = 0.05
 
 
 @contextlib.asynccontextmanager
@@ -23,7 +24,9 @@ async def lab_target(
     """Yield the lab's URL, settings adjusted to it, and the key it accepts."""
     faults = Faults.parse(fault_specs)
     config = LabConfig(idle_timeout=idle_s, faults=faults)
-    async with running_lab(config) as lab:
+    # Its only clients are wsdoctor's own checks, already ended: shutting down must not
+    # wait for a handler (say, slow-handshake's sleep) past the run's --timeout.
+    async with running_lab(config, shutdown_timeout=SHUTDOWN_S) as lab:
         adjusted = dataclasses.replace(
             settings,
             server_idle_s=idle_s,

@@ -71,7 +71,9 @@ async def running_lab(
     port: int = 0,
     tls: bool = False,
     cert_dir: str | None = None,
+    shutdown_timeout: float = 1.0,
 ) -> AsyncIterator[RunningLab]:
+    """`shutdown_timeout`: how long handlers still running may finish before they are cancelled."""
     config = config or LabConfig()
     lab = Lab(config)
     with contextlib.ExitStack() as stack:
@@ -82,7 +84,7 @@ async def running_lab(
             )
             ssl_context, ca_file = make_tls(config, Path(folder))
         runner = web.AppRunner(
-            lab.app(), handle_signals=False, access_log=None, shutdown_timeout=1.0
+            lab.app(), handle_signals=False, access_log=None, shutdown_timeout=shutdown_timeout
         )
         await runner.setup()
         try:
