@@ -28,3 +28,24 @@ def entry_point(name: str, value: str) -> EntryPoint:
 @pytest.fixture
 def report_schema() -> dict:
     return json.loads(files("wsdoctor").joinpath("schema/report.schema.json").read_text())
+
+
+@pytest.fixture
+def serve_lab():
+    """Start labs for this test (in background threads); each stops when the test ends.
+
+    `lab = serve_lab("drop-on-close", idle=1.0, tls=False, key=None)` returns the
+    RunningLab: its `url`, `port`, `http_url`, `ca_file` and `records`.
+    """
+    from lab_thread import LabThread
+
+    started: list[LabThread] = []
+
+    def start(*faults: str, idle: float = 1.0, tls: bool = False, key: str | None = None):
+        thread = LabThread(*faults, idle=idle, tls=tls, key=key)
+        started.append(thread)
+        return thread.__enter__()
+
+    yield start
+    for thread in reversed(started):
+        thread.__exit__(None, None, None)

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from checkkit import FAST, run_against
-from lab_thread import LabThread
 
 from wsdoctor.checks import tls
 from wsdoctor.net.tlsprobe import Leaf, Presented, Verdict
@@ -15,17 +14,17 @@ from wsdoctor.net.tlsprobe import Leaf, Presented, Verdict
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 
 
-def tls_against_lab(*faults: str, ca: bool = True, insecure: bool = False):
-    with LabThread(*faults, tls=True) as lab:
-        settings = dataclasses.replace(
-            FAST, proxy="none", ca_file=lab.ca_file if ca else None, insecure=insecure
-        )
-        report = run_against(f"wss://localhost:{lab.port}{QUERY}", only=("tls",), settings=settings)
+def tls_against_lab(serve_lab, *faults: str, ca: bool = True, insecure: bool = False):
+    lab = serve_lab(*faults, tls=True)
+    settings = dataclasses.replace(
+        FAST, proxy="none", ca_file=lab.ca_file if ca else None, insecure=insecure
+    )
+    report = run_against(f"wss://localhost:{lab.port}{QUERY}", only=("tls",), settings=settings)
     return report.entry("tls").result
 
 
-def test_good_private_chain_passes_with_ca_file():
-    result = tls_against_lab()
+def test_good_private_chain_passes_with_ca_file(serve_lab):
+    result = tls_against_lab(serve_lab)
     assert result.status.value == "pass", result.summary
     assert result.evidence["verify_ca_file"] == "ok"
     assert result.evidence["version"] in ("TLSv1.2", "TLSv1.3")
@@ -33,21 +32,21 @@ def test_good_private_chain_passes_with_ca_file():
     assert "wsdoctor lab" in result.evidence["chain"]  # trustme's CA, named as the issuer
 
 
-def test_without_the_ca_it_is_a_verify_failure():
-    result = tls_against_lab(ca=False)
+def test_without_the_ca_it_is_a_verify_failure(serve_lab):
+    result = tls_against_lab(serve_lab, ca=False)
     assert (result.status.value, result.cause) == ("fail", tls.VERIFY_FAILED)
 
 
 @pytest.mark.parametrize(
     ("fault", "cause"), [("tls-expired", tls.EXPIRED), ("tls-wrong-host", tls.HOSTNAME_MISMATCH)]
 )
-def test_broken_certificates(fault, cause):
-    result = tls_against_lab(fault)
+def test_broken_certificates(fault, cause, serve_lab):
+    result = tls_against_lab(serve_lab, fault)
     assert (result.status.value, result.cause) == ("fail", cause)
 
 
-def test_insecure_continues_but_reports_what_it_saw():
-    result = tls_against_lab("tls-expired", insecure=True)
+def test_insecure_continues_but_reports_what_it_saw(serve_lab):
+    result = tls_against_lab(serve_lab, "tls-expired", insecure=True)
     assert (result.status.value, result.cause) == ("warn", tls.EXPIRED)
     assert result.summary.startswith("--insecure")
 

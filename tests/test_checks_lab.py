@@ -84,12 +84,11 @@ def test_repeated_runs_diagnose_identically(faults):
     assert len({tuple(sorted(statuses(r).items())) for r in runs}) == 1
 
 
-def test_without_a_key_the_path_is_proven_and_stream_checks_skip():
+def test_without_a_key_the_path_is_proven_and_stream_checks_skip(serve_lab):
     from checkkit import run_against
-    from lab_thread import LabThread
 
-    with LabThread(key="the-only-key-0123456789") as lab:
-        report = run_against(lab.url, api_key=None, settings=FAST)
+    lab = serve_lab(key="the-only-key-0123456789")
+    report = run_against(lab.url, api_key=None, settings=FAST)
     handshake = report.entry("handshake").result
     assert handshake.status.value == "pass"
     assert "the whole path up to Deepgram works" in handshake.summary

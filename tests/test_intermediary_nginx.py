@@ -7,7 +7,6 @@ import dataclasses
 import pytest
 from checkkit import FAST, run_against
 from intermediaries import free_port, nginx
-from lab_thread import LabThread
 
 pytestmark = pytest.mark.slow
 
@@ -16,32 +15,34 @@ SETTINGS = dataclasses.replace(FAST, server_idle_s=LAB_IDLE_S, idle_max_s=6.0, p
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 
 
-def idle_through_nginx(tmp_path, read_timeout: float):
-    with LabThread(idle=LAB_IDLE_S) as lab, nginx(tmp_path, lab.port, read_timeout) as port:
+def idle_through_nginx(serve_lab, tmp_path, read_timeout: float):
+    lab = serve_lab(idle=LAB_IDLE_S)
+    with nginx(tmp_path, lab.port, read_timeout) as port:
         report = run_against(
             f"ws://127.0.0.1:{port}{QUERY}", only=("idle_timeout",), settings=SETTINGS
         )
     return report.entry("idle_timeout").result, report
 
 
-def test_short_proxy_timeout_is_an_intermediary_drop(tmp_path):
-    result, report = idle_through_nginx(tmp_path, read_timeout=1)
+def test_short_proxy_timeout_is_an_intermediary_drop(tmp_path, serve_lab):
+    result, report = idle_through_nginx(serve_lab, tmp_path, read_timeout=1)
     assert result.cause == "idle_timeout.intermediary_drop"
     assert report.root_causes == ("idle_timeout.intermediary_drop",)
     assert result.measurements["idle_close_s"] == pytest.approx(1.0, abs=0.5)
     assert result.evidence["websockets_says"] == "no close frame received or sent"
 
 
-def test_long_proxy_timeout_lets_the_server_close(tmp_path):
-    result, report = idle_through_nginx(tmp_path, read_timeout=10)
+def test_long_proxy_timeout_lets_the_server_close(tmp_path, serve_lab):
+    result, report = idle_through_nginx(serve_lab, tmp_path, read_timeout=10)
     assert result.status.value == "pass"
     assert result.cause == "idle_timeout.server_timeout"
     assert result.measurements["idle_close_s"] == pytest.approx(LAB_IDLE_S, abs=0.3)
     assert report.root_causes == ()
 
 
-def test_streaming_audio_keeps_a_short_timeout_proxy_open(tmp_path):
-    with LabThread(idle=LAB_IDLE_S) as lab, nginx(tmp_path, lab.port, read_timeout=1) as port:
+def test_streaming_audio_keeps_a_short_timeout_proxy_open(tmp_path, serve_lab):
+    lab = serve_lab(idle=LAB_IDLE_S)
+    with nginx(tmp_path, lab.port, read_timeout=1) as port:
         settings = dataclasses.replace(SETTINGS, stability_s=2.5)
         report = run_against(
             f"ws://127.0.0.1:{port}{QUERY}", only=("stability",), settings=settings
@@ -70,7 +71,7 @@ def test_gateway_that_refuses_is_not_a_rejected_key(tmp_path):
     assert "refused the connection: HTTP 403" in result.summary
 
 
-def test_gateway_with_a_healthy_upstream_upgrades(tmp_path):
-    with LabThread(idle=LAB_IDLE_S) as lab:
-        result, report = handshake_through(tmp_path, upstream=lab.port)
+def test_gateway_with_a_healthy_upstream_upgrades(tmp_path, serve_lab):
+    lab = serve_lab(idle=LAB_IDLE_S)
+    result, report = handshake_through(tmp_path, upstream=lab.port)
     assert result.status.value == "pass" and report.root_causes == ()

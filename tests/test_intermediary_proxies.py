@@ -8,7 +8,6 @@ import dataclasses
 import pytest
 from checkkit import FAST, run_against
 from intermediaries import mitmproxy, tinyproxy
-from lab_thread import LabThread
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +21,9 @@ def via(proxy_url: str | None, env_proxy: str | None = None, **changes):
 
 
 @pytest.mark.parametrize("how", ["--proxy", "HTTPS_PROXY"])
-def test_connect_allowed_reaches_the_lab(tmp_path, how):
-    with LabThread() as lab, tinyproxy(tmp_path, connect_port=lab.port) as port:
+def test_connect_allowed_reaches_the_lab(tmp_path, how, serve_lab):
+    lab = serve_lab()
+    with tinyproxy(tmp_path, connect_port=lab.port) as port:
         proxy = f"http://127.0.0.1:{port}"
         settings = via(proxy) if how == "--proxy" else via(None, env_proxy=proxy)
         report = run_against(lab.url, only=("handshake",), settings=settings)
@@ -38,8 +38,9 @@ def test_connect_allowed_reaches_the_lab(tmp_path, how):
     assert records, "the stream went through the proxy to the lab"
 
 
-def test_connect_denied(tmp_path):
-    with LabThread() as lab, tinyproxy(tmp_path, connect_port=None) as port:
+def test_connect_denied(tmp_path, serve_lab):
+    lab = serve_lab()
+    with tinyproxy(tmp_path, connect_port=None) as port:
         report = run_against(lab.url, only=("handshake",), settings=via(f"http://127.0.0.1:{port}"))
     assert report.root_causes == ("proxy.connect_denied",)
     assert report.entry("proxy").result.evidence["connect_status"].startswith("403")
@@ -47,8 +48,9 @@ def test_connect_denied(tmp_path):
 
 
 @pytest.mark.parametrize(("credentials", "cause"), [("", "proxy.auth_required"), ("u:pw@", None)])
-def test_proxy_basic_auth(tmp_path, credentials, cause):
-    with LabThread() as lab, tinyproxy(tmp_path, lab.port, auth=("u", "pw")) as port:
+def test_proxy_basic_auth(tmp_path, credentials, cause, serve_lab):
+    lab = serve_lab()
+    with tinyproxy(tmp_path, lab.port, auth=("u", "pw")) as port:
         settings = via(f"http://{credentials}127.0.0.1:{port}")
         report = run_against(lab.url, only=("proxy",), settings=settings)
     result = report.entry("proxy").result
@@ -56,43 +58,44 @@ def test_proxy_basic_auth(tmp_path, credentials, cause):
     assert "pw@" not in str(result.evidence) and ":pw" not in result.summary
 
 
-def test_unreachable_proxy(tmp_path):
-    with LabThread() as lab:
-        report = run_against(lab.url, only=("proxy",), settings=via("http://127.0.0.1:9"))
+def test_unreachable_proxy(tmp_path, serve_lab):
+    lab = serve_lab()
+    report = run_against(lab.url, only=("proxy",), settings=via("http://127.0.0.1:9"))
     assert report.root_causes == ("proxy.unreachable",)
 
 
-def test_unusable_proxy_variable_is_bad_config():
-    with LabThread() as lab:
-        report = run_against(lab.url, only=("proxy",), settings=via(None, env_proxy="ftp://p:1"))
+def test_unusable_proxy_variable_is_bad_config(serve_lab):
+    lab = serve_lab()
+    report = run_against(lab.url, only=("proxy",), settings=via(None, env_proxy="ftp://p:1"))
     assert report.root_causes == ("proxy.bad_config",)
 
 
-def test_all_proxy_is_ignored_by_websockets_but_not_httpx():
-    with LabThread() as lab:
-        settings = dataclasses.replace(DIRECT, environ={"ALL_PROXY": "http://127.0.0.1:9"})
-        report = run_against(lab.url, only=("proxy",), settings=settings)
+def test_all_proxy_is_ignored_by_websockets_but_not_httpx(serve_lab):
+    lab = serve_lab()
+    settings = dataclasses.replace(DIRECT, environ={"ALL_PROXY": "http://127.0.0.1:9"})
+    report = run_against(lab.url, only=("proxy",), settings=settings)
     result = report.entry("proxy").result
     assert result.cause == "proxy.clients_disagree"
     assert result.evidence["note"] == "ALL_PROXY is set; python-websockets ignores it"
 
 
-def tls_via_mitm(tmp_path, ca_file: bool):
-    with LabThread(tls=True) as lab, mitmproxy(tmp_path) as (port, mitm_ca):
+def tls_via_mitm(serve_lab, tmp_path, ca_file: bool):
+    lab = serve_lab(tls=True)
+    with mitmproxy(tmp_path) as (port, mitm_ca):
         url = f"wss://localhost:{lab.port}{QUERY}"
         settings = via(f"http://127.0.0.1:{port}", ca_file=str(mitm_ca) if ca_file else None)
         return run_against(url, only=("tls",), settings=settings).entry("tls").result
 
 
-def test_mitmproxy_interception_is_named(tmp_path):
-    result = tls_via_mitm(tmp_path, ca_file=False)
+def test_mitmproxy_interception_is_named(tmp_path, serve_lab):
+    result = tls_via_mitm(serve_lab, tmp_path, ca_file=False)
     assert result.cause == "tls.intercepted" and result.status.value == "fail"
     assert "mitmproxy" in result.evidence["issuer"]
     assert "mitmproxy" in result.summary
 
 
-def test_mitmproxy_trusted_through_ca_file_still_reported(tmp_path):
-    result = tls_via_mitm(tmp_path, ca_file=True)
+def test_mitmproxy_trusted_through_ca_file_still_reported(tmp_path, serve_lab):
+    result = tls_via_mitm(serve_lab, tmp_path, ca_file=True)
     assert result.cause == "tls.intercepted" and result.status.value == "warn"
     assert result.evidence["verify_ca_file"] == "ok"
     assert result.evidence["verify_certifi"] != "ok"
