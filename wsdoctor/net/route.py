@@ -137,11 +137,6 @@ class Route:
             return Hop(self.proxy.host, self.proxy.port, "proxy")
         return Hop(self.target.host, self.target.port, "target")
 
-    @property
-    def tunnels_itself(self) -> bool:
-        """True when wsdoctor opens the path (direct or HTTP CONNECT) and can time each phase."""
-        return self.proxy is None or self.proxy.is_http
-
     def client_ssl_context(self) -> ssl.SSLContext:
         """What a websockets client uses by default, plus --ca-file; no checks with --insecure."""
         context = ssl.create_default_context()
