@@ -35,14 +35,17 @@ def serve_lab():
     """Start labs for this test (in background threads); each stops when the test ends.
 
     `lab = serve_lab("drop-on-close", idle=1.0, tls=False, key=None)` returns the
-    RunningLab: its `url`, `port`, `http_url`, `ca_file` and `records`.
+    RunningLab: its `url`, `port`, `http_url`, `ca_file` and `records`. Keywords beyond
+    those go to `running_lab` (`header_timeout=0.5`, `max_connections=2`).
     """
     from lab_thread import LabThread
 
     started: list[LabThread] = []
 
-    def start(*faults: str, idle: float = 1.0, tls: bool = False, key: str | None = None):
-        thread = LabThread(*faults, idle=idle, tls=tls, key=key)
+    def start(
+        *faults: str, idle: float = 1.0, tls: bool = False, key: str | None = None, **serving
+    ):
+        thread = LabThread(*faults, idle=idle, tls=tls, key=key, **serving)
         started.append(thread)
         return thread.__enter__()
 

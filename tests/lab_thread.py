@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any
 
 from wsdoctor.lab.config import LabConfig
 from wsdoctor.lab.faults import Faults
@@ -11,9 +12,17 @@ from wsdoctor.lab.server import RunningLab, running_lab
 
 
 class LabThread:
-    def __init__(self, *faults: str, idle: float = 1.0, tls: bool = False, key: str | None = None):
+    def __init__(
+        self,
+        *faults: str,
+        idle: float = 1.0,
+        tls: bool = False,
+        key: str | None = None,
+        **serving: Any,
+    ):
+        """`serving`: running_lab's server options (header_timeout, max_connections)."""
         self.config = LabConfig(idle_timeout=idle, accepted_key=key, faults=Faults.parse(faults))
-        self.tls = tls
+        self.tls, self.serving = tls, serving
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
@@ -31,7 +40,7 @@ class LabThread:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        async with running_lab(self.config, tls=self.tls) as running:
+        async with running_lab(self.config, tls=self.tls, **self.serving) as running:
             self.running = running
             self._ready.set()
             await self._stop.wait()

@@ -233,24 +233,30 @@ def lab() -> None:
 )
 @click.option("--record", "record_path", metavar="FILE", help="Append a JSON line per connection.")
 @click.option("--key", help="The only API key to accept (default: any non-empty key).")
-def lab_serve(
-    host: str,
-    port: int,
-    tls: bool,
-    cert_dir: str | None,
-    idle_timeout: float,
-    faults: tuple[str, ...],
-    record_path: str | None,
-    key: str | None,
-) -> int:
+@click.option(
+    "--header-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds a connection may take to send its request before it is closed.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    help="Open connections at most; more get a 503 at once.",
+)
+def lab_serve(**opts: Any) -> int:
     """Run the lab until Ctrl-C."""
     from .lab.faults import Faults
-    from .lab.serve import serve
+    from .lab.serve import ServeOptions, serve
     from .validate import validate_output_file
 
-    Faults.parse(faults)  # bad fault names are usage errors, before anything starts
-    validate_output_file("--record", record_path)
-    return serve(host, port, tls, cert_dir, idle_timeout, faults, record_path, key)
+    Faults.parse(opts["faults"])  # bad fault names are usage errors, before anything starts
+    validate_output_file("--record", opts["record_path"])
+    return serve(ServeOptions(**opts))
 
 
 @lab.command("faults")

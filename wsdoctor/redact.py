@@ -99,6 +99,11 @@ class Redactor:
         return self.value(value)
 
 
+def mask_query_secrets(query: str) -> str:
+    """A URL query string (without the `?`) with credential parameters masked."""
+    return _QUERY_SECRET.sub(lambda m: f"{m[1]}{MASK}", f"?{query}")[1:]
+
+
 def _encoded_forms(secret: str) -> set[str]:
     raw = secret.encode()
     return {

@@ -17,3 +17,4 @@ class LabConfig:
     accepted_key: str | None = None  # None: any non-empty key
     faults: Faults = field(default_factory=Faults)
     on_record: Callable[[ClientRecord], None] | None = None  # called as each connection ends
+    records_kept: int = 1000  # finished records held in memory, newest last

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections import deque
 from typing import Any
 
 from aiohttp import web
@@ -75,7 +76,7 @@ class Lab:
     def __init__(self, config: LabConfig) -> None:
         self.config = config
         self.faults = config.faults
-        self.records: list[ClientRecord] = []
+        self.records: deque[ClientRecord] = deque(maxlen=config.records_kept)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)

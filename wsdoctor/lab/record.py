@@ -1,15 +1,54 @@
 """What each client did on a lab connection: the raw material for auditing client code.
 
 A record holds observations only (times are seconds since the upgrade); judging
-whether the client behaved well is left to whoever reads it.
+whether the client behaved well is left to whoever reads it. A record's size does
+not grow with the stream's length: runs of audio frames fold into one log entry,
+the log keeps how the stream began and how it ended, and per-stream totals carry
+the rest. `lab serve` is a service other people's CI hits for hours, and a client
+sending a million tiny frames must not cost the lab a million dicts.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import asdict, dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from ..redact import mask_query_secrets
+
+LOG_HEAD = 200  # entries kept from the start of a stream
+LOG_TAIL = 300  # entries kept from its end
+KEEPALIVE_TIMES_KEPT = 1000
+
+Entry = dict[str, Any]
+PRIVATE = ("log", "_last_audio_at")  # kept out of the JSON: the log is written as `messages`
+
+
+class EventLog:
+    """An ordered log of client frames, bounded: the middle of a long one is counted, not kept."""
+
+    def __init__(self) -> None:
+        self.head: list[Entry] = []
+        self.tail: deque[Entry] = deque(maxlen=LOG_TAIL)
+        self.dropped = 0
+
+    def add(self, entry: Entry) -> None:
+        if len(self.head) < LOG_HEAD:
+            self.head.append(entry)
+            return
+        if len(self.tail) == self.tail.maxlen:
+            self.dropped += 1
+        self.tail.append(entry)
+
+    def last(self) -> Entry | None:
+        if self.tail:
+            return self.tail[-1]
+        return self.head[-1] if self.head else None
+
+    def entries(self) -> list[Entry]:
+        return [*self.head, *self.tail]
 
 
 @dataclass
@@ -19,10 +58,12 @@ class ClientRecord:
     query: str
     auth: str  # "token", "bearer", "subprotocol", "none"
     status: int = 101  # the handshake answer
-    messages: list[dict[str, Any]] = field(default_factory=list)
     audio_bytes: int = 0
     audio_s: float = 0.0
-    keepalive_at: list[float] = field(default_factory=list)
+    audio_frames: int = 0
+    max_audio_gap_s: float = 0.0  # longest wait between two audio frames
+    keepalive_count: int = 0
+    keepalive_at: list[float] = field(default_factory=list)  # the first KEEPALIVE_TIMES_KEPT
     close_stream_sent: bool = False
     finalize_count: int = 0
     pings: int = 0
@@ -33,16 +74,51 @@ class ClientRecord:
     tcp_end: str | None = None  # "close-handshake", "client-eof", "lab-drop", "lab-reset"
     duration_s: float = 0.0
     faults: str = "none"
+    log: EventLog = field(default_factory=EventLog, repr=False, compare=False)
+    _last_audio_at: float = field(default=0.0, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The record is written to files users share: a key sent as ?token= stays out of it.
+        self.query = mask_query_secrets(self.query)
 
     def note(self, at: float, kind: str, **details: Any) -> None:
-        self.messages.append({"t": round(at, 3), "kind": kind, **details})
+        self.log.add({"t": round(at, 3), "kind": kind, **details})
+
+    def note_audio(self, at: float, size: int) -> None:
+        """Consecutive audio frames share one entry: frames, bytes, and when the run ended."""
+        at = round(at, 3)
+        last = self.log.last()
+        if self.audio_frames:
+            self.max_audio_gap_s = max(self.max_audio_gap_s, round(at - self._last_audio_at, 3))
+        self._last_audio_at = at
+        self.audio_frames += 1
+        if last is not None and last["kind"] == "audio":
+            last["frames"] += 1
+            last["bytes"] += size
+            last["until"] = at
+        else:
+            self.log.add({"t": at, "kind": "audio", "frames": 1, "bytes": size, "until": at})
+
+    def note_keepalive(self, at: float) -> None:
+        self.keepalive_count += 1
+        if len(self.keepalive_at) < KEEPALIVE_TIMES_KEPT:
+            self.keepalive_at.append(round(at, 3))
+
+    @property
+    def messages(self) -> list[Entry]:
+        return self.log.entries()
 
     @property
     def keepalive_gaps_s(self) -> list[float]:
         times = self.keepalive_at
         return [round(b - a, 3) for a, b in itertools.pairwise(times)]
 
-    def to_json(self) -> str:
-        data = asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in PRIVATE}
+        data["messages"] = self.messages
+        data["messages_dropped"] = self.log.dropped
         data["keepalive_gaps_s"] = self.keepalive_gaps_s
-        return json.dumps(data, sort_keys=True)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)

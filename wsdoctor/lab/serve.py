@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
 from ..errors import BadInput
+from .admission import quiet_repeats
 from .config import LabConfig
 from .faults import Faults
 from .record import ClientRecord
-from .server import RunningLab, running_lab
+from .server import HEADER_TIMEOUT_S, MAX_CONNECTIONS, RunningLab, running_lab
 
 
 def describe_record(record: ClientRecord) -> str:
@@ -22,15 +25,16 @@ def describe_record(record: ClientRecord) -> str:
     close_stream = "yes" if record.close_stream_sent else "no"
     return (
         f"[lab] {record.request_id[:8]} status {record.status}, audio {record.audio_s:.1f} s, "
-        f"KeepAlive {len(record.keepalive_at)}, CloseStream {close_stream}, "
+        f"KeepAlive {record.keepalive_count}, CloseStream {close_stream}, "
         f"first close frame: {close}, TCP end: {record.tcp_end or '-'}"
     )
 
 
-def banner(lab: RunningLab, faults: Faults, idle_s: float) -> str:
+def banner(lab: RunningLab, faults: Faults, idle_s: float, max_connections: int) -> str:
     ws = "wss" if lab.tls else "ws"
     lines = [
-        f"wsdoctor lab listening (faults: {faults.describe()}, idle window {idle_s:g} s)",
+        f"wsdoctor lab listening (faults: {faults.describe()}, idle window {idle_s:g} s, "
+        f"at most {max_connections} connections)",
         f"  live stream: {lab.url}",
         f"  REST:        {lab.http_url}/v1/listen, {lab.http_url}/v1/projects",
         "  deepgram-sdk: DeepgramClientEnvironment("
@@ -43,27 +47,63 @@ def banner(lab: RunningLab, faults: Faults, idle_s: float) -> str:
     return "\n".join(lines)
 
 
-async def _serve(config: LabConfig, host: str, port: int, tls: bool, cert_dir: str | None) -> None:
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    tls: bool = False
+    cert_dir: str | None = None
+    idle_timeout: float = 10.0
+    faults: Sequence[str] = ()
+    record_path: str | None = None
+    key: str | None = None
+    header_timeout: float = HEADER_TIMEOUT_S
+    max_connections: int = MAX_CONNECTIONS
+
+
+def fit_connection_limit(wanted: int, spare: int = 64) -> int:
+    """Raise the open-file limit toward `wanted` + spare; a lower limit if the system says no.
+
+    Past the file limit accept() fails in a loop; a bound below it turns clients away
+    with a 503 instead.
+    """
     try:
-        async with running_lab(config, host=host, port=port, tls=tls, cert_dir=cert_dir) as lab:
-            print(banner(lab, config.faults, config.idle_timeout), flush=True)
+        import resource
+    except ImportError:  # not on Windows
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = wanted + spare
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - spare))
+
+
+async def _serve(config: LabConfig, options: ServeOptions, max_connections: int) -> None:
+    host, port = options.host, options.port
+    try:
+        async with running_lab(
+            config,
+            host=host,
+            port=port,
+            tls=options.tls,
+            cert_dir=options.cert_dir,
+            header_timeout=options.header_timeout,
+            max_connections=max_connections,
+        ) as lab:
+            print(banner(lab, config.faults, config.idle_timeout, max_connections), flush=True)
             await asyncio.Event().wait()
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def serve(
-    host: str,
-    port: int,
-    tls: bool,
-    cert_dir: str | None,
-    idle_timeout: float,
-    fault_specs: Sequence[str],
-    record_path: str | None,
-    key: str | None,
-    log: TextIO = sys.stderr,
-) -> int:
-    record_file = open(record_path, "a", encoding="utf-8") if record_path else None  # noqa: SIM115
+def serve(options: ServeOptions, log: TextIO = sys.stderr) -> int:
+    path = options.record_path
+    record_file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
 
     def on_record(record: ClientRecord) -> None:
         print(describe_record(record), file=log, flush=True)
@@ -71,9 +111,14 @@ def serve(
             record_file.write(record.to_json() + "\n")
             record_file.flush()
 
-    config = LabConfig(idle_timeout, key, Faults.parse(fault_specs), on_record)
+    # Records go to the log and the file as each connection ends, and are not kept:
+    # a lab serving for days holds no more memory than one serving for a minute.
+    faults = Faults.parse(options.faults)
+    config = LabConfig(options.idle_timeout, options.key, faults, on_record, records_kept=0)
+    max_connections = fit_connection_limit(options.max_connections)
     try:
-        asyncio.run(_serve(config, host, port, tls, cert_dir))
+        with quiet_repeats():
+            asyncio.run(_serve(config, options, max_connections))
     except KeyboardInterrupt:
         print("wsdoctor lab stopped.", file=log)
     finally:

@@ -6,20 +6,24 @@ and a leaf for localhost, 127.0.0.1 and ::1 (or a broken one for the TLS faults)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ssl
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 
+from .admission import admitting
 from .config import LabConfig
 from .endpoints import Lab
 from .record import ClientRecord
 
 LAB_HOSTS = ("localhost", "127.0.0.1", "::1")
+HEADER_TIMEOUT_S = 10.0
+MAX_CONNECTIONS = 1000
 DEFAULT_QUERY = "encoding=linear16&sample_rate=16000&channels=1"
 
 
@@ -46,7 +50,8 @@ class RunningLab:
         return f"{'https' if self.tls else 'http'}://{self.base}"
 
     @property
-    def records(self) -> list[ClientRecord]:
+    def records(self) -> Sequence[ClientRecord]:
+        """The finished connections the lab still keeps (the newest `records_kept`), live."""
         return self.lab.records
 
 
@@ -72,8 +77,11 @@ async def running_lab(
     tls: bool = False,
     cert_dir: str | None = None,
     shutdown_timeout: float = 1.0,
+    header_timeout: float = HEADER_TIMEOUT_S,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> AsyncIterator[RunningLab]:
-    """`shutdown_timeout`: how long handlers still running may finish before they are cancelled."""
+    """`shutdown_timeout`: how long handlers still running may finish before they are
+    cancelled; `header_timeout`: how long a connection may take to send its request."""
     config = config or LabConfig()
     lab = Lab(config)
     with contextlib.ExitStack() as stack:
@@ -84,13 +92,26 @@ async def running_lab(
             )
             ssl_context, ca_file = make_tls(config, Path(folder))
         runner = web.AppRunner(
-            lab.app(), handle_signals=False, access_log=None, shutdown_timeout=shutdown_timeout
+            lab.app(),
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=shutdown_timeout,
+            keepalive_timeout=header_timeout,  # aiohttp arms it as each connection opens
         )
         await runner.setup()
+        assert runner.server is not None
+        listener = None
         try:
-            site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
-            await site.start()
-            bound_port = runner.addresses[0][1]
+            listener = await asyncio.get_running_loop().create_server(
+                admitting(runner.server, max_connections),
+                host,
+                port,
+                ssl=ssl_context,
+                reuse_address=True,
+            )
+            bound_port = listener.sockets[0].getsockname()[1]
             yield RunningLab(lab, host, bound_port, ssl_context is not None, ca_file)
         finally:
+            if listener is not None:
+                listener.close()
             await runner.cleanup()

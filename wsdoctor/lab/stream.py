@@ -140,7 +140,7 @@ class LiveStream:
         if not data:  # the legacy close signal
             self.record.note(now, "empty-binary")
             return self._close_stream(now)
-        self.record.note(now, "audio", bytes=len(data))
+        self.record.note_audio(now, len(data))
         rejected = self.faults.rejects_audio()
         audio = None if rejected else self.transcript.decode(data)
         if audio is None:
@@ -170,7 +170,7 @@ class LiveStream:
         if self.record.audio_bytes:  # KeepAlive does not hold a stream that never had audio
             self.last_activity = now
         if kind == "KeepAlive":
-            self.record.keepalive_at.append(round(now, 3))
+            self.record.note_keepalive(now)
         elif kind == "Finalize":
             self.record.finalize_count += 1
             return [SendJson(m) for m in self.transcript.flush(from_finalize=True)]
