@@ -71,10 +71,11 @@ def remediation_from(cause: str, entry: Mapping[str, Any], links: Mapping[str, s
 
 @functools.cache
 def _builtin() -> dict[str, Remediation]:
+    from .causes_client import CLIENT_CAUSES
     from .causes_data import CAUSES, LINKS
     from .causes_network import NETWORK_CAUSES
 
-    entries = {**CAUSES, **NETWORK_CAUSES}
+    entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES}
     return {cause: remediation_from(cause, entry, LINKS) for cause, entry in entries.items()}
 
 

@@ -18,3 +18,4 @@ class LabConfig:
     faults: Faults = field(default_factory=Faults)
     on_record: Callable[[ClientRecord], None] | None = None  # called as each connection ends
     records_kept: int = 1000  # finished records held in memory, newest last
+    finalize_s: float = 0.0  # how long the answer to CloseStream takes (the audit: 0.25)

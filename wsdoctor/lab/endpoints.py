@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections import deque
 from typing import Any
@@ -20,11 +21,13 @@ from . import messages
 from .config import LabConfig
 from .fault_hooks import Refusal
 from .record import ClientRecord
+from .sniff import looks_like_jwt
 from .stream import LiveStream
 from .wire import serve_stream
 
 CLOSE_TIMEOUT_S = 5.0
 MAX_FRAME_BYTES = 8 * 1024 * 1024
+QUERY_KEY_NAMES = ("token", "key", "api_key", "access_token")
 PROJECTS = [{"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}]
 
 
@@ -77,6 +80,7 @@ class Lab:
         self.config = config
         self.faults = config.faults
         self.records: deque[ClientRecord] = deque(maxlen=config.records_kept)
+        self.started = time.monotonic()
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -106,6 +110,19 @@ class Lab:
         headers = {"dg-request-id": rid, "dg-error": message}
         return web.json_response(body, status=status, headers=headers)
 
+    def _new_record(self, request: web.Request, rid: str) -> ClientRecord:
+        method, key = presented_key(request)
+        return ClientRecord(
+            rid,
+            request.path,
+            request.query_string,
+            method,
+            opened_at=round(time.monotonic() - self.started, 3),
+            key_in_query=any(name in request.query for name in QUERY_KEY_NAMES),
+            jwt_as_token=method == "token" and looks_like_jwt(key),
+            faults=self.faults.describe(),
+        )
+
     def _finish(self, record: ClientRecord) -> None:
         self.records.append(record)
         if self.config.on_record is not None:
@@ -115,10 +132,7 @@ class Lab:
 
     async def live(self, request: web.Request) -> web.StreamResponse:
         rid = str(uuid.uuid4())
-        method, _ = presented_key(request)
-        record = ClientRecord(
-            rid, request.path, request.query_string, method, faults=self.faults.describe()
-        )
+        record = self._new_record(request, rid)
         delay = self.faults.handshake_delay()
         if delay:
             await asyncio.sleep(delay)
@@ -136,7 +150,12 @@ class Lab:
             return self._error(refused, rid)
         ws = await self._upgrade(request, rid)
         stream = LiveStream(
-            record, fmt, request.query, faults=self.faults, idle_timeout=self.config.idle_timeout
+            record,
+            fmt,
+            request.query,
+            faults=self.faults,
+            idle_timeout=self.config.idle_timeout,
+            finalize_s=self.config.finalize_s,
         )
         try:
             await serve_stream(ws, request.transport, stream)

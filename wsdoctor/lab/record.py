@@ -58,10 +58,24 @@ class ClientRecord:
     query: str
     auth: str  # "token", "bearer", "subprotocol", "none"
     status: int = 101  # the handshake answer
+    opened_at: float = 0.0  # seconds since the lab started: reconnect timing across records
+    key_in_query: bool = False  # a token= or key= parameter carried a credential
+    jwt_as_token: bool = False  # a JWT presented with the Token scheme instead of Bearer
     audio_bytes: int = 0
     audio_s: float = 0.0
     audio_frames: int = 0
     max_audio_gap_s: float = 0.0  # longest wait between two audio frames
+    first_audio_at: float | None = None
+    last_audio_at: float | None = None
+    audio_mismatch: str | None = None  # what the first frame's bytes contradict in the URL
+    max_idle_gap_s: float = 0.0  # longest stretch with neither audio nor KeepAlive
+    max_idle_gap_at: float = 0.0  # when that stretch began
+    empty_binary: bool = False  # an empty binary frame (the legacy CloseStream)
+    binary_controls: str | None = None  # a control message sent as a binary frame
+    unknown_texts: int = 0  # text frames that are no control message Deepgram knows
+    close_stream_at: float | None = None
+    audio_after_close_stream: int = 0
+    closed_before_final: bool = False  # left after CloseStream, before the server's close
     keepalive_count: int = 0
     keepalive_at: list[float] = field(default_factory=list)  # the first KEEPALIVE_TIMES_KEPT
     close_stream_sent: bool = False

@@ -12,9 +12,7 @@ microseconds. The same model can be fed frames recorded from a real client.
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Mapping
-from typing import Any
 
 from ..net.audio import AudioFormat
 from . import messages
@@ -34,6 +32,7 @@ from .events import (
     Tick,
 )
 from .faults import Faults
+from .observe import ClientObserver, message_type
 from .record import ClientRecord
 from .transcript import Transcript
 
@@ -43,6 +42,7 @@ DUE_SLACK_S = 1e-3  # event loops wake a hair early; a timer this close is due
 
 class Phase(enum.Enum):
     OPEN = "open"
+    FINALIZING = "finalizing"  # CloseStream heard: finals, Metadata and close come at final_at
     IGNORING = "ignoring"  # CloseStream ignored (no-close-reply): frames read, own timers off
     SILENT = "silent"  # a client close left unanswered: nothing until the client leaves
     DONE = "done"
@@ -57,10 +57,16 @@ class LiveStream:
         *,
         faults: Faults | None = None,
         idle_timeout: float = 10.0,
+        finalize_s: float = 0.0,
     ) -> None:
         """`fmt` is None for container audio; `record` carries the request id and is kept up
-        to date as the stream goes, so whoever holds it sees what the client did."""
+        to date as the stream goes, so whoever holds it sees what the client did.
+        `finalize_s`: how long the answer to CloseStream takes, as the real service needs
+        a moment to flush (the audit uses it to see clients that do not wait)."""
         self.record = record
+        self.observer = ClientObserver(record, params)
+        self.finalize_s = finalize_s
+        self.final_at: float | None = None
         self.faults = faults or Faults()
         self.idle_timeout = idle_timeout
         self.transcript = Transcript(record.request_id, fmt, params)
@@ -86,6 +92,8 @@ class LiveStream:
             deadlines.append(self.idle_deadline)
             if self.next_interim is not None:
                 deadlines.append(self.next_interim)
+        if self.phase is Phase.FINALIZING and self.final_at is not None:
+            deadlines.append(self.final_at)
         return deadlines
 
     @property
@@ -95,6 +103,10 @@ class LiveStream:
     def handle(self, event: Event, now: float) -> list[Action]:
         if self.phase is Phase.DONE:
             return []
+        if not isinstance(event, Tick):
+            self.observer.client(event, now)
+        if self.phase is Phase.FINALIZING and not isinstance(event, Tick):
+            return self._while_finalizing(event)
         if self.phase is Phase.SILENT:  # the adapter is only waiting for TCP to end
             return self._on_gone() if isinstance(event, ClientGone) else []
         match event:
@@ -122,6 +134,8 @@ class LiveStream:
         due = [action for at, action in self._timers if at <= now + DUE_SLACK_S]
         if due:  # a fault's timer beats everything; between two, the later table row
             return self._settle(due[-1], now)
+        if self.phase is Phase.FINALIZING and self.final_at is not None:
+            return self._final_answer(now) if self.final_at <= now + DUE_SLACK_S else []
         if self.phase is not Phase.OPEN:
             return []
         if self.idle_deadline <= now + DUE_SLACK_S:  # NET-0001, Metadata first
@@ -138,9 +152,7 @@ class LiveStream:
 
     def _on_audio(self, data: bytes, now: float) -> list[Action]:
         if not data:  # the legacy close signal
-            self.record.note(now, "empty-binary")
             return self._close_stream(now)
-        self.record.note_audio(now, len(data))
         rejected = self.faults.rejects_audio()
         audio = None if rejected else self.transcript.decode(data)
         if audio is None:
@@ -165,29 +177,20 @@ class LiveStream:
         return self.faults.first_audio(self.record.request_id)
 
     def _on_text(self, text: str, now: float) -> list[Action]:
-        kind = _message_type(text)
-        self.record.note(now, "text", type=kind or "unparsed")
+        kind = message_type(text)
         if self.record.audio_bytes:  # KeepAlive does not hold a stream that never had audio
             self.last_activity = now
-        if kind == "KeepAlive":
-            self.record.note_keepalive(now)
-        elif kind == "Finalize":
-            self.record.finalize_count += 1
+        if kind == "Finalize":
             return [SendJson(m) for m in self.transcript.flush(from_finalize=True)]
         elif kind == "CloseStream":
             return self._close_stream(now)
         return []
 
     def _on_ping(self, data: bytes, now: float) -> list[Action]:
-        self.record.pings += 1
-        self.record.note(now, "ping")
         return [Pong(data)] if self.faults.answers_pings() else []
 
     def _on_client_close(self, code: int | None, now: float) -> list[Action]:
         """The echo itself is aiohttp's autoclose, switched by faults.answers_close_frames()."""
-        self.record.client_close_code = code
-        self.record.first_close = self.record.first_close or "client"
-        self.record.note(now, "close", code=code)
         answer = self.faults.on_client_close()
         if answer is not None:
             return self._settle(answer, now)
@@ -196,20 +199,35 @@ class LiveStream:
         return []
 
     def _on_gone(self) -> list[Action]:
-        self.record.tcp_end = self.record.tcp_end or "client-eof"
         self.phase = Phase.DONE
+        return []
+
+    def _while_finalizing(self, event: Event) -> list[Action]:
+        """Audio and text wait in vain (the observer counts them); a close or EOF ends it."""
+        if isinstance(event, ClientClose):
+            self.record.tcp_end = "close-handshake"
+            self.phase = Phase.DONE
+        elif isinstance(event, ClientGone):
+            return self._on_gone()
+        elif isinstance(event, Ping):
+            return self._on_ping(event.data, 0.0)
         return []
 
     # -- endings -------------------------------------------------------------------
 
     def _close_stream(self, now: float) -> list[Action]:
-        self.record.close_stream_sent = True
         if self.faults.ignores_close_stream():
             self.phase = Phase.IGNORING
             return []
         ending = self.faults.on_close_stream()
         if ending is not None:
             return self._settle(ending, now)
+        if self.finalize_s > 0:
+            self.phase, self.final_at = Phase.FINALIZING, now + self.finalize_s
+            return []
+        return self._final_answer(now)
+
+    def _final_answer(self, now: float) -> list[Action]:
         finals = [SendJson(m) for m in self.transcript.flush(from_finalize=False)]
         return [*finals, SendJson(self.transcript.metadata()), *self._close(1000, "", now)]
 
@@ -225,22 +243,11 @@ class LiveStream:
 
     def _close(self, code: int, reason: str, now: float) -> list[Action]:
         reason = self.faults.close_reason(reason)
-        self.record.server_close_code, self.record.server_close_reason = code, reason
-        self.record.first_close = self.record.first_close or "server"
-        self.record.note(now, "server-close", code=code)
-        self.record.tcp_end = "close-handshake"
+        self.observer.server_closed(code, reason, now)
         self.phase = Phase.DONE
         return [Close(code, reason)]
 
     def _drop(self, reset: bool, now: float) -> list[Action]:
-        self.record.tcp_end = "lab-reset" if reset else "lab-drop"
-        self.record.note(now, self.record.tcp_end)
+        self.observer.server_dropped(reset, now)
         self.phase = Phase.DONE
         return [Drop(reset)]
-
-
-def _message_type(text: str) -> Any:
-    try:
-        return json.loads(text).get("type")
-    except (ValueError, AttributeError):
-        return None

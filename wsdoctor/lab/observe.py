@@ -1,0 +1,146 @@
+"""What the client did, kept in its ClientRecord: the evidence `wsdoctor audit` judges.
+
+Separate from the lab's stream model so that anything that sees a client's frames
+(the lab, or the audit relay in front of the real service) records them the same
+way; the model decides what Deepgram answers, this only watches. Times are
+seconds since the upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
+from .record import ClientRecord
+from .sniff import container_of, control_in_binary, wav_format
+
+CONTROL_MESSAGES = ("KeepAlive", "CloseStream", "Finalize")
+
+
+class ClientObserver:
+    def __init__(self, record: ClientRecord, params: Mapping[str, str]) -> None:
+        self.record = record
+        self.params = params
+        self.last_activity = 0.0  # audio or KeepAlive: what holds Deepgram's idle timer
+        self.client_ended = False
+
+    def client(self, event: Event, now: float) -> None:
+        match event:
+            case Audio(data):
+                self._audio(data, now)
+            case Text(text):
+                self._text(text, now)
+            case Ping():
+                self.record.pings += 1
+                self.record.note(now, "ping")
+            case ClientClose(code):
+                self._client_close(code, now)
+            case ClientGone():
+                self._ended(now)
+                self.record.tcp_end = self.record.tcp_end or "client-eof"
+
+    # -- client frames -------------------------------------------------------------
+
+    def _audio(self, data: bytes, now: float) -> None:
+        record = self.record
+        if not data:
+            record.empty_binary = True
+            record.note(now, "empty-binary")
+            self._close_stream(now)
+            return
+        control = control_in_binary(data)
+        if control is not None:
+            record.note(now, "binary-control", type=control)
+            record.binary_controls = record.binary_controls or control
+        if record.close_stream_at is not None:
+            record.audio_after_close_stream += 1
+        if not record.audio_frames:
+            record.first_audio_at = round(now, 3)
+            record.audio_mismatch = self._mismatch(data)
+        record.last_audio_at = round(now, 3)
+        record.note_audio(now, len(data))
+        self._active(now)
+
+    def _mismatch(self, data: bytes) -> str | None:
+        encoding = self.params.get("encoding")
+        container = container_of(data)
+        if container and encoding:
+            return f"{container} container sent although the URL declares encoding={encoding}"
+        if container is None and not encoding:
+            return "raw audio sent with no encoding in the URL"
+        declared = (self.params.get("sample_rate"), self.params.get("channels", "1"))
+        found = wav_format(data) if container == "wav" else None
+        if found and declared[0] and (str(found[0]), str(found[1])) != declared:
+            return (
+                f"WAV header says {found[0]} Hz, {found[1]} channel(s); "
+                f"the URL says {declared[0]} Hz, {declared[1]} channel(s)"
+            )
+        return None
+
+    def _text(self, text: str, now: float) -> None:
+        kind = message_type(text)
+        self.record.note(now, "text", type="unparsed" if kind is None else kind[:40])
+        if kind not in CONTROL_MESSAGES:
+            self.record.unknown_texts += 1
+        elif kind == "KeepAlive":
+            self.record.note_keepalive(now)
+            self._active(now)
+        elif kind == "Finalize":
+            self.record.finalize_count += 1
+        elif kind == "CloseStream":
+            self._close_stream(now)
+
+    def _close_stream(self, now: float) -> None:
+        record = self.record
+        if record.close_stream_at is None:
+            self._active(now)  # the wait that follows is the server's, not an idle app
+            record.close_stream_at = round(now, 3)
+        record.close_stream_sent = True
+
+    def _client_close(self, code: int | None, now: float) -> None:
+        record = self.record
+        record.client_close_code = code
+        record.first_close = record.first_close or "client"
+        record.note(now, "close", code=code)
+        self._ended(now)
+
+    def _ended(self, now: float) -> None:
+        """The client closed or left: before the server's close frame, after CloseStream?"""
+        if self.client_ended:
+            return
+        self._active(now)  # the gap before leaving counts; nothing after it does
+        self.client_ended = True
+        record = self.record
+        if record.close_stream_at is not None and record.server_close_code is None:
+            record.closed_before_final = True
+
+    def _active(self, now: float) -> None:
+        if self.record.close_stream_at is None and not self.client_ended:
+            gap = round(now - self.last_activity, 3)
+            if gap > self.record.max_idle_gap_s:
+                self.record.max_idle_gap_s, self.record.max_idle_gap_at = gap, self.last_activity
+        self.last_activity = now
+
+    # -- the server's side ---------------------------------------------------------
+
+    def server_closed(self, code: int, reason: str, now: float) -> None:
+        record = self.record
+        self._active(now)  # an idle client's gap runs until the server gives up on it
+        record.server_close_code, record.server_close_reason = code, reason
+        record.first_close = record.first_close or "server"
+        record.note(now, "server-close", code=code)
+        record.tcp_end = "close-handshake"
+
+    def server_dropped(self, reset: bool, now: float) -> None:
+        self._active(now)
+        self.record.tcp_end = "lab-reset" if reset else "lab-drop"
+        self.record.note(now, self.record.tcp_end)
+
+
+def message_type(text: str) -> str | None:
+    try:
+        kind = json.loads(text).get("type")
+    except (ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None

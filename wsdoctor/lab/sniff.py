@@ -1,0 +1,58 @@
+"""What a client's first audio frame really is, from its bytes: the audit's evidence for
+audio that does not match what the URL declares (a container sent as raw audio, raw
+audio sent with no `encoding`). Magic numbers only; nothing is decoded."""
+
+from __future__ import annotations
+
+import json
+
+from ..net.audio import parse_wav
+
+CONTAINER_MAGIC: tuple[tuple[str, bytes], ...] = (
+    ("ogg", b"OggS"),
+    ("webm", b"\x1a\x45\xdf\xa3"),  # EBML: WebM and Matroska
+    ("flac", b"fLaC"),
+    ("mp3", b"ID3"),
+)
+CONTROL_TYPES = ("KeepAlive", "CloseStream", "Finalize")
+
+
+def container_of(data: bytes) -> str | None:
+    """'wav', 'ogg', 'webm', 'flac', 'mp3', or None for bytes that look like raw audio."""
+    if data.startswith(b"RIFF") and data[8:12] == b"WAVE":
+        return "wav"
+    for name, magic in CONTAINER_MAGIC:
+        if data.startswith(magic):
+            return name
+    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # an MPEG frame sync
+        return "mp3"
+    return None
+
+
+def wav_format(data: bytes) -> tuple[int, int] | None:
+    """(sample rate, channels) of a WAV header, for comparing with the URL's."""
+    parsed = parse_wav(data)
+    if parsed is None:
+        return None
+    fmt, _ = parsed
+    return fmt.sample_rate, fmt.channels
+
+
+def control_in_binary(data: bytes) -> str | None:
+    """The control message a binary frame carries as JSON text, if any (Deepgram takes the
+    frame for audio and the message is lost)."""
+    if not data.startswith(b"{") or len(data) > 1024:
+        return None
+    try:
+        kind = json.loads(data).get("type")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return None
+    return kind if kind in CONTROL_TYPES else None
+
+
+def looks_like_jwt(key: str | None) -> bool:
+    """Deepgram's temporary tokens are JWTs, which go with `Bearer`, not `Token`."""
+    if not key:
+        return False
+    parts = key.split(".")
+    return len(parts) == 3 and key.startswith("eyJ") and all(parts)
