@@ -175,6 +175,90 @@ def load_registry(disabled: tuple[str, ...] = ()) -> Registry:
     return Registry.discover(os.environ, disabled)
 
 
+@cli.command(context_settings={"allow_interspersed_args": False})
+@click.option(
+    "--lab",
+    "lab",
+    default="",
+    metavar="FAULT,...",
+    help="Faults for the lab the app talks to (default: a faithful lab).",
+)
+@click.option(
+    "--listen",
+    default="127.0.0.1:0",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where the audit endpoint listens (port 0: a free one).",
+)
+@click.option(
+    "--duration",
+    type=float,
+    callback=_positive,
+    help="Stop after this many seconds (default: when CMD ends, or Ctrl-C).",
+)
+@click.option(
+    "--idle-window",
+    type=float,
+    default=10.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds without audio before the lab closes with NET-0001.",
+)
+@output_options
+@click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
+@click.option("--no-save", is_flag=True, help="Do not save reports by default.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    help="Exit 1 on failures only, or on warnings too.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.argument("argv", nargs=-1, type=click.UNPROCESSED, metavar="[-- CMD ARGS...]")
+def audit(**opts: Any) -> int:
+    """Watch your app's Deepgram connections and say what it does wrong.
+
+    The app talks to a local Deepgram emulator. With CMD, wsdoctor runs it with
+    WSDOCTOR_AUDIT_URL set (Python apps are redirected automatically) and reports
+    when it ends; without CMD it serves until Ctrl-C or --duration.
+    """
+    from .commands.audit import run_audit
+
+    return run_audit(_audit_options(opts))
+
+
+def _audit_options(opts: dict[str, Any]) -> Any:
+    from . import validate
+    from .audit.session import AuditPlan
+    from .commands.audit import AuditOptions
+
+    environ = dict(os.environ)
+    host, port = validate.parse_listen(opts["listen"])
+    plan = AuditPlan(
+        faults=validate.parse_lab_faults(opts["lab"]) or (),
+        host=host,
+        port=port,
+        duration_s=opts["duration"],
+        idle_window_s=opts["idle_window"],
+        argv=tuple(opts["argv"]),
+    )
+    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
+    return AuditOptions(
+        plan=plan,
+        outputs=outputs,
+        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
+        save=not opts["no_save"],
+        fail_on=opts["fail_on"],
+        verbose=opts["verbose"],
+        quiet=opts["quiet"],
+        command=shlex.join(["wsdoctor", *sys.argv[1:]]),
+        environ=environ,
+        color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
+    )
+
+
 @cli.command("list-checks")
 def list_checks() -> None:
     """List checks, dependencies and plugins."""

@@ -28,12 +28,20 @@ if TYPE_CHECKING:
     from .context import CheckContext, Settings
 
 
+class Described(Protocol):
+    """What a report needs to know of whatever produced a result."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def depends_on(self) -> tuple[str, ...]: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
 @runtime_checkable
-class CheckPlugin(Protocol):
+class CheckPlugin(Described, Protocol):
     id: str
-    title: str
-    depends_on: tuple[str, ...]
-    tags: tuple[str, ...]
 
     async def run(self, ctx: CheckContext) -> CheckResult: ...
 

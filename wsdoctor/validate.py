@@ -47,19 +47,40 @@ def parse_dns_server(value: str | None) -> tuple[str, int] | None:
         return None
     if not value.strip():
         raise BadInput("--dns-server: empty; give IP[:PORT], or leave it out for the system's")
-    host, port_text = value.strip(), "53"
-    if host.startswith("["):
-        host, _, rest = host[1:].partition("]")
-        port_text = rest.removeprefix(":") or "53"
-    elif host.count(":") == 1:
-        host, port_text = host.split(":")
+    host, port_text = split_host_port(value.strip(), "53")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         raise BadInput(f"--dns-server: {value!r} is not an IP address (use IP[:PORT])") from None
-    if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
-        raise BadInput(f"--dns-server: bad port {port_text!r} (1-65535)")
-    return str(address), int(port_text)
+    return str(address), parse_port("--dns-server", port_text, lowest=1)
+
+
+def split_host_port(value: str, default_port: str) -> tuple[str, str]:
+    """HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, as (host, port text)."""
+    host, port_text = value, default_port
+    if host.startswith("["):
+        host, _, rest = host[1:].partition("]")
+        port_text = rest.removeprefix(":") or default_port
+    elif host.count(":") == 1:
+        host, port_text = host.split(":")
+    return host, port_text
+
+
+def parse_port(option: str, text: str, lowest: int) -> int:
+    if not (text.isascii() and text.isdigit()) or not lowest <= int(text) < 65536:
+        raise BadInput(f"{option}: bad port {text!r} ({lowest}-65535)")
+    return int(text)
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """`--listen HOST:PORT` (port 0 picks a free one); the host must be an IP or localhost."""
+    host, port_text = split_host_port(value.strip(), "0")
+    if host != "localhost":
+        try:
+            host = str(ipaddress.ip_address(host))
+        except ValueError:
+            raise BadInput(f"--listen: {value!r} is not IP:PORT or localhost:PORT") from None
+    return host, parse_port("--listen", port_text, lowest=0)
 
 
 def validate_proxy(value: str | None) -> str | None:

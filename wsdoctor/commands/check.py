@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..context import CheckContext, Settings
 from ..exitcodes import ExitCode
@@ -123,7 +123,24 @@ class CheckSession:
         )
 
 
-def requested_outputs(report: Report, options: CheckOptions) -> list[tuple[str, Path]]:
+class OutputChoice(Protocol):
+    """The report options `check` and `audit` share (read-only, as frozen options are)."""
+
+    @property
+    def outputs(self) -> Mapping[str, str]: ...
+    @property
+    def out_dir(self) -> str: ...
+    @property
+    def save(self) -> bool: ...
+    @property
+    def quiet(self) -> bool: ...
+    @property
+    def verbose(self) -> bool: ...
+    @property
+    def color_env(self) -> Mapping[str, str]: ...
+
+
+def requested_outputs(report: Report, options: OutputChoice) -> list[tuple[str, Path]]:
     """(format, path) pairs: what the options ask for, or the default formats in --out-dir."""
     chosen = [(name, Path(path)) for name, path in options.outputs.items() if path != "-"]
     if options.save and not options.outputs:
@@ -132,7 +149,7 @@ def requested_outputs(report: Report, options: CheckOptions) -> list[tuple[str, 
     return chosen
 
 
-def save_reports(report: Report, options: CheckOptions) -> tuple[list[str], list[str]]:
+def save_reports(report: Report, options: OutputChoice) -> tuple[list[str], list[str]]:
     """(written, failed): each file on its own, so one full disk loses no other report.
 
     A file that cannot be written is one line on stderr naming it; the verdict is
@@ -162,18 +179,15 @@ def use_color(stream: object, environ: Mapping[str, str]) -> bool:
     return bool(isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
-def stdout_format(options: CheckOptions) -> str | None:
+def stdout_format(options: OutputChoice) -> str | None:
     """The format written to standard output (`--json -`), which moves the report to stderr."""
     return next((name for name, path in options.outputs.items() if path == "-"), None)
 
 
 def run_check(options: CheckOptions, registry: Registry) -> int:
     from ..progress import LiveProgress
-    from ..report.terminal import footer, render_terminal
 
     session = CheckSession(options, registry)
-    to_stdout = stdout_format(options)
-    out = sys.stderr if to_stdout else sys.stdout
     live = use_color(sys.stderr, options.color_env) and not options.quiet
     titles = {e.id: e.check.title for e in session.selection.checks}
     progress = LiveProgress(sys.stderr, titles) if live else None
@@ -187,6 +201,19 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         if progress:
             progress.close()
     report = session.report(ended_by is not None)
+    unsaved = emit_report(report, options)
+    if isinstance(ended_by, Terminated):
+        return ExitCode.TERMINATED
+    return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
+
+
+def emit_report(report: Report, options: OutputChoice) -> list[str]:
+    """Save the files, write any `-` format to stdout, print the terminal report (to stderr
+    when stdout carries a format). Returns the files that could not be written."""
+    from ..report.terminal import footer, render_terminal
+
+    to_stdout = stdout_format(options)
+    out = sys.stderr if to_stdout else sys.stdout
     saved, unsaved = save_reports(report, options)
     if to_stdout:
         content = by_name(to_stdout).render(report)
@@ -197,9 +224,7 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         color = use_color(out, options.color_env)
         out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
     out.flush()
-    if isinstance(ended_by, Terminated):
-        return ExitCode.TERMINATED
-    return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
+    return unsaved
 
 
 async def _with_progress(session: CheckSession, progress: LiveProgress | None) -> None:

@@ -18,7 +18,7 @@ from .. import __version__
 from ..causes import Catalogue
 from ..context import PROXY_VARIABLES, CheckContext
 from ..model import CheckEntry, CheckResult, Report
-from ..plugin import CheckPlugin
+from ..plugin import Described
 from ..redact import clean_result
 from ..runner import root_causes
 
@@ -58,7 +58,7 @@ def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
 
 
 def _entry(
-    result: CheckResult, check: CheckPlugin | None, pulled_in: bool, catalogue: Catalogue
+    result: CheckResult, check: Described | None, pulled_in: bool, catalogue: Catalogue
 ) -> CheckEntry:
     return CheckEntry(
         result=result,
@@ -73,7 +73,7 @@ def _entry(
 def build_report(
     results: Iterable[CheckResult],
     ctx: CheckContext,
-    checks: Mapping[str, CheckPlugin],
+    checks: Mapping[str, Described],
     *,
     catalogue: Catalogue | None = None,
     started_at: datetime,
@@ -83,7 +83,8 @@ def build_report(
     interrupted: bool = False,
     suppressed: Iterable[str] = (),
 ) -> Report:
-    """`checks` maps check id -> the plugin that produced it, for titles and dependencies."""
+    """`checks` maps check id -> what produced it (a check plugin, or an audited connection),
+    for titles and dependencies."""
     redactor = ctx.redactor
     catalogue = catalogue or Catalogue()
     results = [clean_result(r, redactor) for r in results]  # idempotent; covers direct use

@@ -1,0 +1,117 @@
+"""Audited connections as report entries: one per connection, one for the session.
+
+An audit reuses the report pipeline of `wsdoctor check`: each connection becomes a
+CheckResult (id `connection_N`) whose findings are the judge's, so terminal, JSON,
+HTML and JUnit output, root causes and remediation all work unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..lab.record import ClientRecord
+from ..model import CheckResult, Finding, Level, status_of
+from .judge import Policy, Scalar, judge_connection, judge_reconnects, reconnect_after_drop
+
+AUDIT_TAGS = ("audit",)
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """Title and tags of a report entry that no check plugin produced."""
+
+    title: str
+    depends_on: tuple[str, ...] = ()
+    tags: tuple[str, ...] = AUDIT_TAGS
+
+
+@dataclass(frozen=True)
+class ChildOutcome:
+    """How the audited command ended: an exit status, a signal, or still running at the end."""
+
+    argv: tuple[str, ...]
+    returncode: int | None  # None: stopped by wsdoctor at --duration
+
+    def describe(self) -> str:
+        if self.returncode is None:
+            return "was stopped at the end of --duration"
+        if self.returncode < 0:
+            return f"was killed by signal {-self.returncode}"
+        return f"exited with status {self.returncode}"
+
+
+def connection_id(index: int) -> str:
+    return f"connection_{index}"
+
+
+def describe_connection(record: ClientRecord) -> str:
+    if record.status != 101:
+        return f"upgrade refused with {record.status}"
+    close_stream = "CloseStream" if record.close_stream_sent else "no CloseStream"
+    first = record.first_close or "nobody"
+    return (
+        f"{record.duration_s:.1f} s, {record.audio_s:.1f} s of audio, "
+        f"{record.keepalive_count} KeepAlive, {close_stream}, first close frame: {first}"
+    )
+
+
+def connection_result(index: int, record: ClientRecord, policy: Policy) -> CheckResult:
+    findings = tuple(judge_connection(record, policy))
+    return CheckResult(
+        check_id=connection_id(index),
+        status=status_of(findings),
+        summary=describe_connection(record),
+        findings=findings,
+        measurements={
+            "duration_s": record.duration_s,
+            "audio_s": record.audio_s,
+            "max_idle_gap_s": record.max_idle_gap_s,
+        },
+        evidence={
+            "request_id": record.request_id,
+            "query": record.query,
+            "auth": record.auth,
+            "status": record.status,
+            "server_close_code": record.server_close_code,
+            "client_close_code": record.client_close_code,
+            "tcp_end": record.tcp_end,
+            "opened_at_s": record.opened_at,
+        },
+        duration_ms=record.duration_s * 1000,
+    )
+
+
+def session_result(
+    records: Sequence[ClientRecord], child: ChildOutcome | None, url: str
+) -> CheckResult:
+    findings: list[Finding] = []
+    if not records:
+        findings.append(Finding(
+            Level.FAIL, "client.never_connected",
+            f"No connection reached the audit endpoint; the app should connect to {url}.",
+            {"audit_url": url},
+        ))  # fmt: skip
+    findings += judge_reconnects(records) + reconnect_after_drop(records)
+    summary = f"{len(records)} connection(s)"
+    if child is not None:
+        summary += f"; the command {child.describe()}"
+    evidence: dict[str, Scalar] = {"connections": len(records), "audit_url": url}
+    if child is not None:
+        evidence["command_status"] = child.returncode
+    return CheckResult("session", status_of(findings), summary, tuple(findings), evidence=evidence)
+
+
+def audit_results(
+    records: Sequence[ClientRecord], policy: Policy, child: ChildOutcome | None, url: str
+) -> tuple[list[CheckResult], dict[str, EntryInfo]]:
+    """Results in the order connections opened, the session last, and their titles."""
+    ordered = sorted(records, key=lambda r: r.opened_at)
+    results = [connection_result(i, r, policy) for i, r in enumerate(ordered, 1)]
+    titles = {
+        connection_id(i): EntryInfo(f"Connection {i} ({r.request_id[:8]})")
+        for i, r in enumerate(ordered, 1)
+    }
+    results.append(session_result(ordered, child, url))
+    titles["session"] = EntryInfo("The audited session")
+    return results, titles

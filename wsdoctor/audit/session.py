@@ -1,0 +1,132 @@
+"""One `wsdoctor audit` in lab mode: serve the lab, run the user's command against it, keep
+every connection's record.
+
+The command's own output goes to the terminal untouched; wsdoctor only adds one line
+per connection as it ends. Python children are redirected by the sitecustomize in
+`redirect/`; any child gets WSDOCTOR_AUDIT_URL and DEEPGRAM_HOST to point itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import BadInput
+from ..lab.config import LabConfig
+from ..lab.faults import Faults
+from ..lab.record import ClientRecord
+from ..lab.server import running_lab
+from .results import ChildOutcome
+
+FINALIZE_S = 0.25  # the lab takes this long to answer CloseStream, as the real service does
+STOP_GRACE_S = 5.0  # SIGTERM, then this long before SIGKILL
+SETTLE_S = 0.3  # after the child ends, for the lab to file the records of its last streams
+MAX_RECORDS = 10_000
+REDIRECT_DIR = Path(__file__).with_name("redirect")
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    faults: tuple[str, ...] = ()
+    host: str = "127.0.0.1"
+    port: int = 0
+    duration_s: float | None = None
+    idle_window_s: float = 10.0
+    argv: tuple[str, ...] = ()
+
+
+def child_environment(environ: Mapping[str, str], audit_url: str) -> dict[str, str]:
+    """The child's environment: the audit URL for any language, sitecustomize for Python."""
+    env = dict(environ)
+    env["WSDOCTOR_AUDIT_URL"] = audit_url
+    env["DEEPGRAM_HOST"] = audit_url.split("://", 1)[1]  # the Go SDK reads a host[:port]
+    path = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = os.pathsep.join([str(REDIRECT_DIR), *([path] if path else [])])
+    return env
+
+
+class AuditSession:
+    def __init__(
+        self,
+        plan: AuditPlan,
+        environ: Mapping[str, str],
+        on_connection: Callable[[ClientRecord], None] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.environ = environ
+        self.on_connection = on_connection
+        self.records: list[ClientRecord] = []
+        self.child: ChildOutcome | None = None
+        self.url = ""
+
+    def _filed(self, record: ClientRecord) -> None:
+        if len(self.records) < MAX_RECORDS:
+            self.records.append(record)
+        if self.on_connection is not None:
+            self.on_connection(record)
+
+    async def run(self, on_ready: Callable[[str], None] | None = None) -> None:
+        config = LabConfig(
+            idle_timeout=self.plan.idle_window_s,
+            faults=Faults.parse(self.plan.faults),
+            on_record=self._filed,
+            records_kept=0,
+            finalize_s=FINALIZE_S,
+        )
+        try:
+            lab_context = running_lab(
+                config, host=self.plan.host, port=self.plan.port, shutdown_timeout=1.0
+            )
+            async with lab_context as lab:
+                self.url = f"{'wss' if lab.tls else 'ws'}://{lab.base}"
+                if on_ready is not None:
+                    on_ready(self.url)
+                await self._main()
+        except OSError as exc:
+            if self.url:
+                raise
+            where = f"{self.plan.host}:{self.plan.port}"
+            raise BadInput(f"cannot listen on {where}: {exc.strerror or exc}") from None
+
+    async def _main(self) -> None:
+        if self.plan.argv:
+            await self._run_child(self.plan.argv)
+            await asyncio.sleep(SETTLE_S)
+        elif self.plan.duration_s is not None:
+            await asyncio.sleep(self.plan.duration_s)
+        else:
+            await asyncio.Event().wait()  # until Ctrl-C
+
+    async def _run_child(self, argv: Sequence[str]) -> None:
+        env = child_environment(self.environ, self.url)
+        try:
+            proc = await asyncio.create_subprocess_exec(*argv, env=env)
+        except FileNotFoundError:
+            raise BadInput(f"command not found: {argv[0]}") from None
+        except PermissionError:
+            raise BadInput(f"command is not executable: {argv[0]}") from None
+        try:
+            returncode: int | None = await asyncio.wait_for(proc.wait(), self.plan.duration_s)
+        except TimeoutError:
+            await stop(proc)
+            returncode = None
+        finally:
+            if proc.returncode is None:  # interrupted: do not leave the app running
+                await stop(proc)
+        self.child = ChildOutcome(tuple(argv), returncode)
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(proc.wait(), STOP_GRACE_S)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
