@@ -55,6 +55,7 @@ CLIENT_CAUSES: dict[str, CauseEntry] = {
         ],
         "section": _HANDLING,
         "links": ["keepalive", "troubleshooting"],
+        "explains": ["client.no_close_stream"],  # NET-0001 ended it before CloseStream could
     },
     "client.control_as_binary": {
         "title": "A control message was sent as a binary frame",

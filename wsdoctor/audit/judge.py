@@ -66,7 +66,8 @@ def _ending(record: ClientRecord, policy: Policy) -> list[Finding]:
     if server_ended_it(record):
         return []
     out: list[Finding] = []
-    if not record.close_stream_sent and record.audio_frames:
+    ended = record.tcp_end is not None
+    if ended and not record.close_stream_sent and record.audio_frames:
         out.append(finding(
             Level.FAIL, "client.no_close_stream",
             "The stream ended without CloseStream: the last audio's transcripts and the "
@@ -175,8 +176,8 @@ def _pacing(record: ClientRecord, policy: Policy) -> list[Finding]:
     if record.first_audio_at is None or record.last_audio_at is None:
         return []
     wall = record.last_audio_at - record.first_audio_at
-    if wall < policy.min_paced_s:
-        return []
+    if wall < policy.min_paced_s or record.max_audio_gap_s >= policy.near_idle_s:
+        return []  # too short to judge, or one long pause that idle_gap already names
     pace = record.audio_s / wall
     if pace < policy.slow_pace_ratio:
         return [finding(
@@ -185,7 +186,7 @@ def _pacing(record: ClientRecord, policy: Policy) -> list[Finding]:
             f"({pace:.0%} of real time): transcripts lag behind the speaker.",
             pace=round(pace, 3),
         )]  # fmt: skip
-    if record.max_audio_gap_s >= policy.burst_gap_s:
+    if policy.burst_gap_s <= record.max_audio_gap_s < policy.near_idle_s:  # longer: idle_gap
         return [finding(
             Level.WARN, "client.bursty_audio",
             f"Audio came in bursts: the longest pause between two audio frames was "

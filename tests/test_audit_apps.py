@@ -1,0 +1,134 @@
+"""`wsdoctor audit -- python app.py`: real apps (websockets, aiohttp, deepgram-sdk) against the
+lab, redirected by the audit's sitecustomize, each mistake flagged with exactly its cause."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).parent / "audit_apps"
+
+
+def audit(*args: str, app: str = "ws_app.py", behaviour: str = "good") -> tuple[int, dict, str]:
+    app_argv = [sys.executable, str(APPS / app), behaviour]
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
+            "--idle-window", "1", *args, "--", *app_argv]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    return done.returncode, json.loads(done.stdout), done.stderr
+
+
+def causes(report: dict) -> set[str]:
+    return {f["cause"] for check in report["checks"] for f in check["findings"]}
+
+
+def connections(report: dict) -> list[dict]:
+    return [c for c in report["checks"] if c["id"].startswith("connection_")]
+
+
+def test_a_well_behaved_app_gets_no_finding():
+    code, report, err = audit()
+    assert code == 0, err
+    assert causes(report) == set()
+    assert len(connections(report)) == 1
+    assert "connection 1 ended" in err  # the live line per connection
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("behaviour", "expected"),
+    [
+        ("no-close-stream", {"client.no_close_stream"}),
+        ("closed-before-final", {"client.closed_before_final"}),
+        ("killed", {"client.no_close_stream", "client.no_close_frame"}),
+        ("binary-keepalive", {"client.control_as_binary"}),
+        ("empty-binary", {"client.empty_binary_frame"}),
+        ("base64-text", {"client.unknown_text"}),
+        ("wav-as-raw", {"client.audio_mismatch"}),
+        ("wav-wrong-rate", {"client.audio_mismatch"}),
+        ("key-in-query", {"client.key_in_query"}),
+        ("idle", {"client.idle_gap", "client.no_close_stream"}),
+    ],
+)
+def test_each_mistake_is_flagged_with_its_cause(behaviour, expected):
+    code, report, err = audit(behaviour=behaviour)
+    assert causes(report) == expected, err
+    assert code == (1 if report["summary"]["status"] == "fail" else 0)
+    assert report["summary"]["status"] in ("fail", "warn")
+
+
+def test_an_idle_app_cut_by_net0001_has_one_root_cause():
+    _, report, _ = audit(behaviour="idle")
+    assert report["root_causes"] == ["client.idle_gap"]
+
+
+def test_keepalive_while_idle_is_not_an_idle_gap():
+    code, report, err = audit(behaviour="idle-with-keepalive")
+    assert (code, causes(report)) == (0, set()), err
+
+
+def test_the_key_in_the_query_never_reaches_the_report():
+    _, report, err = audit(behaviour="key-in-query")
+    assert "app-test-key-0123456789" not in json.dumps(report) + err
+
+
+def test_retrying_a_refused_upgrade_in_a_loop_is_a_reconnect_storm():
+    code, report, _ = audit("--lab", "auth", behaviour="storm")
+    assert causes(report) == {"client.reconnect_storm"}
+    assert code == 1
+
+
+def test_retrying_after_429_without_backoff_is_flagged():
+    _, report, _ = audit("--lab", "rate-limit", behaviour="storm")
+    assert "client.no_backoff" in causes(report)
+
+
+def test_aiohttp_apps_are_redirected_and_judged():
+    code, report, err = audit(app="aiohttp_app.py", behaviour="good")
+    assert (code, causes(report)) == (0, set()), err
+    _, report, _ = audit(app="aiohttp_app.py", behaviour="binary-close-stream")
+    assert "client.control_as_binary" in causes(report)
+
+
+@pytest.mark.slow
+def test_the_official_sdk_example_is_flagged_and_ends_in_net0001():
+    code, report, err = audit(app="sdk_app.py", behaviour="example")
+    assert "client.no_close_stream" in causes(report), err
+    (conn,) = connections(report)
+    assert conn["evidence"]["server_close_code"] == 1011
+    assert code == 1
+
+
+@pytest.mark.slow
+def test_a_correct_sdk_program_gets_no_finding():
+    code, report, err = audit(app="sdk_app.py", behaviour="good")
+    assert (code, causes(report)) == (0, set()), err
+
+
+def test_an_app_that_never_connects_is_told_the_url():
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
+            "--", sys.executable, "-c", "pass"]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    report = json.loads(done.stdout)
+    assert causes(report) == {"client.never_connected"}
+    assert done.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--", "no-such-command-wsdoctor"], "command not found: no-such-command-wsdoctor"),
+        (["--listen", "nowhere:80", "--", "true"], "--listen: 'nowhere:80' is not IP:PORT"),
+        (["--listen", "127.0.0.1:99999", "--", "true"], "--listen: bad port '99999'"),
+        (["--lab", "gremlins", "--", "true"], "unknown lab fault 'gremlins'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", *args]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

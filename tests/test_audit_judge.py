@@ -1,0 +1,161 @@
+"""The audit's rules as plain functions: streams driven through the lab's model with fake
+times (no sockets), then judged. Each rule beside the healthy stream it must not flag."""
+
+from __future__ import annotations
+
+import json
+
+from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects
+from wsdoctor.lab.events import Audio, ClientClose, ClientGone, Text, Tick
+from wsdoctor.lab.record import ClientRecord
+from wsdoctor.lab.sniff import container_of, control_in_binary, looks_like_jwt
+from wsdoctor.lab.stream import LiveStream
+from wsdoctor.net.audio import LINEAR16_16K, tone, wav
+
+POLICY = Policy(idle_window_s=10.0)
+CHUNK = tone(0.1)
+RAW = {"encoding": "linear16", "sample_rate": "16000"}
+CLOSE_STREAM = Text(json.dumps({"type": "CloseStream"}))
+KEEP_ALIVE = Text(json.dumps({"type": "KeepAlive"}))
+
+
+def stream(params: dict[str, str] = RAW, finalize_s: float = 0.25) -> LiveStream:
+    record = ClientRecord("rid-1", "/v1/listen", "", "token")
+    fmt = LINEAR16_16K if "encoding" in params else None
+    return LiveStream(record, fmt, params, idle_timeout=10.0, finalize_s=finalize_s)
+
+
+def audio(live: LiveStream, start: float, seconds: float, step: float = 0.1) -> float:
+    """Real-time audio from `start`; returns the time after the last chunk."""
+    t = start
+    while t < start + seconds - 1e-9:
+        live.handle(Audio(CHUNK), t)
+        t = round(t + step, 3)
+    return t
+
+
+def causes(live: LiveStream) -> list[str]:
+    return [f.cause for f in judge_connection(live.record, POLICY)]
+
+
+def test_a_clean_stream_has_no_finding():
+    live = stream()
+    t = audio(live, 0.0, 3.0)
+    live.handle(CLOSE_STREAM, t)
+    live.handle(Tick(), t + 0.25)  # the lab answers: finals, Metadata, close
+    live.handle(ClientClose(1000), t + 0.3)
+    assert causes(live) == []
+
+
+def test_closing_right_after_close_stream_is_closed_before_final():
+    live = stream()
+    t = audio(live, 0.0, 1.0)
+    live.handle(CLOSE_STREAM, t)
+    live.handle(ClientClose(1000), t + 0.01)
+    assert causes(live) == ["client.closed_before_final"]
+
+
+def test_leaving_without_close_stream_or_close_frame():
+    live = stream()
+    t = audio(live, 0.0, 1.0)
+    live.handle(ClientGone(), t)
+    assert causes(live) == ["client.no_close_stream", "client.no_close_frame"]
+
+
+def test_a_stream_the_server_dropped_is_not_blamed_on_the_client():
+    live = stream()
+    audio(live, 0.0, 1.0)
+    live.observer.server_dropped(reset=True, now=1.0)
+    live.handle(ClientGone(), 1.0)
+    assert causes(live) == []
+
+
+def test_idle_gap_near_the_window_warns_and_keepalive_prevents_it():
+    quiet = stream()
+    t = audio(quiet, 0.0, 1.0)
+    t = audio(quiet, t + 8.5, 1.0)  # 8.5 s of nothing
+    quiet.handle(CLOSE_STREAM, t)
+    (found,) = judge_connection(quiet.record, POLICY)
+    assert (found.cause, found.level.value) == ("client.idle_gap", "warn")
+    assert found.evidence["idle_gap_s"] == 8.6  # from the last chunk at 0.9 s to 9.5 s
+    kept = stream()
+    t = audio(kept, 0.0, 1.0)
+    for k in range(1, 4):
+        kept.handle(KEEP_ALIVE, t + 3 * k - 0.5)
+    t = audio(kept, t + 9.0, 1.0)
+    kept.handle(CLOSE_STREAM, t)
+    assert causes(kept) == []
+    assert kept.record.keepalive_count == 3
+
+
+def test_control_messages_in_binary_frames_and_unknown_text():
+    live = stream()
+    t = audio(live, 0.0, 0.5)
+    live.handle(Audio(json.dumps({"type": "KeepAlive"}).encode()), t)
+    live.handle(Text(json.dumps({"type": "Keepalive"})), t + 0.1)  # misspelt
+    live.handle(CLOSE_STREAM, t + 0.2)
+    assert causes(live) == ["client.control_as_binary", "client.unknown_text"]
+    assert live.record.messages[-2]["type"] == "Keepalive"
+
+
+def test_audio_after_close_stream_is_counted():
+    live = stream()
+    t = audio(live, 0.0, 0.5)
+    live.handle(CLOSE_STREAM, t)
+    live.handle(Audio(CHUNK), t + 0.1)
+    assert causes(live) == ["client.audio_after_close_stream"]
+
+
+def test_audio_format_mismatches_are_sniffed():
+    container_as_raw = stream()
+    container_as_raw.handle(Audio(wav(CHUNK)), 0.0)
+    assert container_as_raw.record.audio_mismatch == (
+        "wav container sent although the URL declares encoding=linear16"
+    )
+    raw_without_encoding = stream({})
+    raw_without_encoding.handle(Audio(CHUNK), 0.0)
+    assert raw_without_encoding.record.audio_mismatch == (
+        "raw audio sent with no encoding in the URL"
+    )
+    matching = stream({"sample_rate": "16000"})
+    matching.handle(Audio(wav(CHUNK)), 0.0)
+    assert matching.record.audio_mismatch is None
+
+
+def test_slow_and_bursty_audio():
+    slow = stream()
+    audio(slow, 0.0, 6.0, step=0.4)  # 0.1 s of audio every 0.4 s: 25 % of real time
+    assert causes(slow) == ["client.slow_audio"]
+    bursty = stream()
+    t = audio(bursty, 0.0, 2.0)
+    audio(bursty, t + 2.5, 3.0)
+    assert causes(bursty) == ["client.bursty_audio"]
+
+
+def refused(status: int, at: float) -> ClientRecord:
+    return ClientRecord("rid", "/v1/listen", "", "token", status=status, opened_at=at)
+
+
+def test_retrying_4xx_in_a_loop_is_a_storm_but_a_few_spaced_retries_are_not():
+    storm = [refused(401, i * 0.2) for i in range(6)]
+    assert [f.cause for f in judge_reconnects(storm)] == ["client.reconnect_storm"]
+    patient = [refused(401, i * 5.0) for i in range(3)]
+    assert judge_reconnects(patient) == []
+
+
+def test_no_backoff_after_429():
+    hasty = [refused(429, 0.0), refused(429, 0.1)]
+    assert [f.cause for f in judge_reconnects(hasty)] == ["client.no_backoff"]
+    assert judge_reconnects([refused(429, 0.0), refused(429, 2.0)]) == []
+
+
+def test_sniffing_helpers():
+    assert container_of(b"OggS\x00") == "ogg"
+    assert container_of(b"\x1a\x45\xdf\xa3") == "webm"
+    assert container_of(b"fLaC") == "flac"
+    assert container_of(b"ID3\x04") == "mp3"
+    assert container_of(CHUNK) is None
+    assert control_in_binary(b'{"type": "CloseStream"}') == "CloseStream"
+    assert control_in_binary(b'{"type": "Results"}') is None
+    assert looks_like_jwt("eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl")
+    assert not looks_like_jwt("0123456789abcdef0123456789abcdef01234567")
