@@ -34,6 +34,8 @@ SYMPTOMS: tuple[Symptom, ...] = (
             "idle_timeout.intermediary_drop",
             "stability.dropped",
             "sdk.legacy_client_ignores_proxy",
+            "client.closed_before_final",
+            "client.no_close_frame",
         ),
         ("close_frame", "idle_timeout", "stability", "proxy", "sdk"),
     ),
@@ -56,7 +58,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         r"NET-0001|dpgr\.am/net0001",
         "1011 NET-0001",
         "Deepgram received no audio or KeepAlive for about 10 seconds and closed the stream.",
-        ("idle_timeout.server_timeout", "keepalive.not_honoured"),
+        ("idle_timeout.server_timeout", "keepalive.not_honoured", "client.idle_gap"),
         ("idle_timeout", "keepalive"),
     ),
     Symptom(
@@ -78,7 +80,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         r"DATA-0000|\b1008\b|policy violation",
         "1008 DATA-0000",
         "The audio could not be decoded: encoding or sample_rate do not match the bytes sent.",
-        ("close_frame.unexpected_code",),
+        ("close_frame.unexpected_code", "client.audio_mismatch"),
         ("close_frame",),
     ),
     Symptom(
@@ -92,7 +94,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         r"HTTP 429|\b429\b|too many requests",
         "HTTP 429",
         "Too many concurrent streams for the project.",
-        ("handshake.rate_limited",),
+        ("handshake.rate_limited", "client.no_backoff"),
         ("handshake",),
     ),
     Symptom(
@@ -181,6 +183,9 @@ def render_explanation(text: str, symptoms: list[Symptom]) -> str:
             if rem is not None:
                 lines.append(f"    - {rem.title} [{cause_id}] ({rem.seed_section})")
                 lines += _wrap(rem.steps[0], "      ")
-        lines += ["", f"  Run: wsdoctor check --only {','.join(symptom.checks)}", ""]
+        lines += ["", f"  Run: wsdoctor check --only {','.join(symptom.checks)}"]
+        if any(cause.startswith("client.") for cause in symptom.causes):
+            lines.append("  And to watch your own app: wsdoctor audit -- python your_app.py")
+        lines.append("")
     lines.append(causes.SUPPORT_ADVICE)
     return "\n".join(lines)
