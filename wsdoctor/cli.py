@@ -22,6 +22,7 @@ REGIONS = ("au", "eu", "in", "us")
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from .commands.audit import AuditOptions
     from .commands.check import CheckOptions
     from .registry import Registry
 
@@ -179,10 +180,16 @@ def load_registry(disabled: tuple[str, ...] = ()) -> Registry:
 @click.option(
     "--lab",
     "lab",
-    default="",
+    default=None,
     metavar="FAULT,...",
     help="Faults for the lab the app talks to (default: a faithful lab).",
 )
+@click.option(
+    "--upstream",
+    metavar="URL",
+    help="Relay to this service instead of the lab (e.g. wss://api.deepgram.com).",
+)
+@click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust for --upstream.")
 @click.option(
     "--listen",
     default="127.0.0.1:0",
@@ -220,7 +227,8 @@ def load_registry(disabled: tuple[str, ...] = ()) -> Registry:
 def audit(**opts: Any) -> int:
     """Watch your app's Deepgram connections and say what it does wrong.
 
-    The app talks to a local Deepgram emulator. With CMD, wsdoctor runs it with
+    The app talks to a local Deepgram emulator, or with --upstream through a
+    recording relay to the real service. With CMD, wsdoctor runs it with
     WSDOCTOR_AUDIT_URL set (Python apps are redirected automatically) and reports
     when it ends; without CMD it serves until Ctrl-C or --duration.
     """
@@ -229,15 +237,18 @@ def audit(**opts: Any) -> int:
     return run_audit(_audit_options(opts))
 
 
-def _audit_options(opts: dict[str, Any]) -> Any:
+def _audit_options(opts: dict[str, Any]) -> AuditOptions:
     from . import validate
     from .audit.session import AuditPlan
     from .commands.audit import AuditOptions
 
     environ = dict(os.environ)
     host, port = validate.parse_listen(opts["listen"])
+    upstream = validate.parse_upstream(opts["upstream"], opts["lab"])
     plan = AuditPlan(
         faults=validate.parse_lab_faults(opts["lab"]) or (),
+        upstream=upstream,
+        ca_file=validate.validate_ca_file(opts["ca_file"]),
         host=host,
         port=port,
         duration_s=opts["duration"],

@@ -72,6 +72,26 @@ def parse_port(option: str, text: str, lowest: int) -> int:
     return int(text)
 
 
+def parse_upstream(value: str | None, lab: str | None) -> str | None:
+    """`audit --upstream`: a ws(s):// base URL, and not together with --lab."""
+    if value is None:
+        return None
+    if lab is not None:
+        raise BadInput(
+            "--upstream and --lab cannot be combined: relay to a service, or use the lab"
+        )
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise BadInput(f"--upstream: malformed URL {value!r}: {exc}") from None
+    if parts.scheme not in ("ws", "wss") or not parts.hostname:
+        raise BadInput(f"--upstream: expected ws:// or wss:// with a host, got {value!r}")
+    if parts.query or parts.username:
+        raise BadInput("--upstream: give the base URL only (no query or credentials)")
+    return value.strip().rstrip("/")
+
+
 def parse_listen(value: str) -> tuple[str, int]:
     """`--listen HOST:PORT` (port 0 picks a free one); the host must be an IP or localhost."""
     host, port_text = split_host_port(value.strip(), "0")

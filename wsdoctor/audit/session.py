@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Mapping, Sequence
+import ssl
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ..errors import BadInput
 from ..lab.config import LabConfig
 from ..lab.faults import Faults
 from ..lab.record import ClientRecord
-from ..lab.server import running_lab
+from ..lab.server import running_lab, serving
 from .results import ChildOutcome
 
 FINALIZE_S = 0.25  # the lab takes this long to answer CloseStream, as the real service does
@@ -38,6 +39,19 @@ class AuditPlan:
     duration_s: float | None = None
     idle_window_s: float = 10.0
     argv: tuple[str, ...] = ()
+    upstream: str | None = None  # relay mode: the real service (or any ws(s):// base URL)
+    ca_file: str | None = None  # extra trust for the upstream's certificate
+
+
+def bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def upstream_tls(ca_file: str | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(ca_file)
+    return context
 
 
 def child_environment(environ: Mapping[str, str], audit_url: str) -> dict[str, str]:
@@ -71,6 +85,29 @@ class AuditSession:
             self.on_connection(record)
 
     async def run(self, on_ready: Callable[[str], None] | None = None) -> None:
+        try:
+            async with self._endpoint() as url:
+                self.url = url
+                if on_ready is not None:
+                    on_ready(url)
+                await self._main()
+        except OSError as exc:
+            if self.url:
+                raise
+            where = f"{self.plan.host}:{self.plan.port}"
+            raise BadInput(f"cannot listen on {where}: {exc.strerror or exc}") from None
+
+    @contextlib.asynccontextmanager
+    async def _endpoint(self) -> AsyncIterator[str]:
+        """The lab, or with --upstream the relay; yields the URL the app should use."""
+        host, port = self.plan.host, self.plan.port
+        if self.plan.upstream:
+            from .relay import Relay
+
+            relay = Relay(self.plan.upstream, self._filed, upstream_tls(self.plan.ca_file))
+            async with serving(relay.app(), host, port) as bound:
+                yield f"ws://{bracketed(host)}:{bound}"
+            return
         config = LabConfig(
             idle_timeout=self.plan.idle_window_s,
             faults=Faults.parse(self.plan.faults),
@@ -78,20 +115,8 @@ class AuditSession:
             records_kept=0,
             finalize_s=FINALIZE_S,
         )
-        try:
-            lab_context = running_lab(
-                config, host=self.plan.host, port=self.plan.port, shutdown_timeout=1.0
-            )
-            async with lab_context as lab:
-                self.url = f"{'wss' if lab.tls else 'ws'}://{lab.base}"
-                if on_ready is not None:
-                    on_ready(self.url)
-                await self._main()
-        except OSError as exc:
-            if self.url:
-                raise
-            where = f"{self.plan.host}:{self.plan.port}"
-            raise BadInput(f"cannot listen on {where}: {exc.strerror or exc}") from None
+        async with running_lab(config, host=host, port=port) as lab:
+            yield f"{'wss' if lab.tls else 'ws'}://{lab.base}"
 
     async def _main(self) -> None:
         if self.plan.argv:

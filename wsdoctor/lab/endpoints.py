@@ -73,6 +73,21 @@ def stream_format(query: Any) -> AudioFormat | None:
     return AudioFormat(encoding, sample_rate, channels)
 
 
+def new_record(request: web.Request, rid: str, started: float, faults: str) -> ClientRecord:
+    """The record of a live connection, with what its upgrade request shows of the client."""
+    method, key = presented_key(request)
+    return ClientRecord(
+        rid,
+        request.path,
+        request.query_string,
+        method,
+        opened_at=round(time.monotonic() - started, 3),
+        key_in_query=any(name in request.query for name in QUERY_KEY_NAMES),
+        jwt_as_token=method == "token" and looks_like_jwt(key),
+        faults=faults,
+    )
+
+
 class Lab:
     """Holds configuration and the records of every connection it served."""
 
@@ -111,17 +126,7 @@ class Lab:
         return web.json_response(body, status=status, headers=headers)
 
     def _new_record(self, request: web.Request, rid: str) -> ClientRecord:
-        method, key = presented_key(request)
-        return ClientRecord(
-            rid,
-            request.path,
-            request.query_string,
-            method,
-            opened_at=round(time.monotonic() - self.started, 3),
-            key_in_query=any(name in request.query for name in QUERY_KEY_NAMES),
-            jwt_as_token=method == "token" and looks_like_jwt(key),
-            faults=self.faults.describe(),
-        )
+        return new_record(request, rid, self.started, self.faults.describe())
 
     def _finish(self, record: ClientRecord) -> None:
         self.records.append(record)

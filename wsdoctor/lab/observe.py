@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
+from ..net.audio import SAMPLE_WIDTH, AudioFormat, parse_wav
 from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
 from .record import ClientRecord
 from .sniff import container_of, control_in_binary, wav_format
@@ -19,10 +20,16 @@ CONTROL_MESSAGES = ("KeepAlive", "CloseStream", "Finalize")
 
 
 class ClientObserver:
-    def __init__(self, record: ClientRecord, params: Mapping[str, str]) -> None:
+    def __init__(
+        self, record: ClientRecord, params: Mapping[str, str], counts_audio: bool = True
+    ) -> None:
+        """`counts_audio`: keep audio_bytes and audio_s from the declared format; off in the
+        lab, whose model counts what it actually decoded (and refused)."""
         self.record = record
+        self.counts_audio = counts_audio
         self.params = params
         self.last_activity = 0.0  # audio or KeepAlive: what holds Deepgram's idle timer
+        self.fmt = declared_format(params)
         self.client_ended = False
 
     def client(self, event: Event, now: float) -> None:
@@ -58,9 +65,15 @@ class ClientObserver:
         if not record.audio_frames:
             record.first_audio_at = round(now, 3)
             record.audio_mismatch = self._mismatch(data)
+            self.fmt = self.fmt or wav_header_format(data)
         record.last_audio_at = round(now, 3)
         record.note_audio(now, len(data))
         self._active(now)
+        if not self.counts_audio:
+            return
+        record.audio_bytes += len(data)
+        if self.fmt is not None:
+            record.audio_s = round(self.fmt.seconds(record.audio_bytes), 3)
 
     def _mismatch(self, data: bytes) -> str | None:
         encoding = self.params.get("encoding")
@@ -136,6 +149,23 @@ class ClientObserver:
         self._active(now)
         self.record.tcp_end = "lab-reset" if reset else "lab-drop"
         self.record.note(now, self.record.tcp_end)
+
+
+def declared_format(params: Mapping[str, str]) -> AudioFormat | None:
+    """The raw format the URL declares, if wsdoctor can count its seconds."""
+    if params.get("encoding") not in SAMPLE_WIDTH:
+        return None
+    try:
+        return AudioFormat(
+            params["encoding"], int(params["sample_rate"]), int(params.get("channels", "1"))
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+def wav_header_format(data: bytes) -> AudioFormat | None:
+    parsed = parse_wav(data)
+    return parsed[0] if parsed else None
 
 
 def message_type(text: str) -> str | None:

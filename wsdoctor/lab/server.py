@@ -69,6 +69,50 @@ def make_tls(config: LabConfig, cert_dir: Path) -> tuple[ssl.SSLContext, str]:
     return context, str(ca_path)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How a served app protects itself from its clients (see admission.py)."""
+
+    shutdown_timeout: float = 1.0  # handlers still running at exit get this long, then cancel
+    header_timeout: float = HEADER_TIMEOUT_S  # a connection's request must arrive within it
+    max_connections: int = MAX_CONNECTIONS
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    app: web.Application,
+    host: str,
+    port: int,
+    ssl_context: ssl.SSLContext | None = None,
+    limits: Limits | None = None,
+) -> AsyncIterator[int]:
+    """Serve an aiohttp app with the lab's protections; yields the bound port."""
+    limits = limits or Limits()
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log=None,
+        shutdown_timeout=limits.shutdown_timeout,
+        keepalive_timeout=limits.header_timeout,  # aiohttp arms it as each connection opens
+    )
+    await runner.setup()
+    assert runner.server is not None
+    listener = None
+    try:
+        listener = await asyncio.get_running_loop().create_server(
+            admitting(runner.server, limits.max_connections),
+            host,
+            port,
+            ssl=ssl_context,
+            reuse_address=True,
+        )
+        yield listener.sockets[0].getsockname()[1]
+    finally:
+        if listener is not None:
+            listener.close()
+        await runner.cleanup()
+
+
 @contextlib.asynccontextmanager
 async def running_lab(
     config: LabConfig | None = None,
@@ -84,6 +128,7 @@ async def running_lab(
     cancelled; `header_timeout`: how long a connection may take to send its request."""
     config = config or LabConfig()
     lab = Lab(config)
+    limits = Limits(shutdown_timeout, header_timeout, max_connections)
     with contextlib.ExitStack() as stack:
         ssl_context, ca_file = None, None
         if tls or config.faults.needs_tls:
@@ -91,27 +136,5 @@ async def running_lab(
                 tempfile.TemporaryDirectory(prefix="wsdoctor-lab-")
             )
             ssl_context, ca_file = make_tls(config, Path(folder))
-        runner = web.AppRunner(
-            lab.app(),
-            handle_signals=False,
-            access_log=None,
-            shutdown_timeout=shutdown_timeout,
-            keepalive_timeout=header_timeout,  # aiohttp arms it as each connection opens
-        )
-        await runner.setup()
-        assert runner.server is not None
-        listener = None
-        try:
-            listener = await asyncio.get_running_loop().create_server(
-                admitting(runner.server, max_connections),
-                host,
-                port,
-                ssl=ssl_context,
-                reuse_address=True,
-            )
-            bound_port = listener.sockets[0].getsockname()[1]
+        async with serving(lab.app(), host, port, ssl_context, limits) as bound_port:
             yield RunningLab(lab, host, bound_port, ssl_context is not None, ca_file)
-        finally:
-            if listener is not None:
-                listener.close()
-            await runner.cleanup()

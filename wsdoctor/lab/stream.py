@@ -64,7 +64,7 @@ class LiveStream:
         `finalize_s`: how long the answer to CloseStream takes, as the real service needs
         a moment to flush (the audit uses it to see clients that do not wait)."""
         self.record = record
-        self.observer = ClientObserver(record, params)
+        self.observer = ClientObserver(record, params, counts_audio=False)
         self.finalize_s = finalize_s
         self.final_at: float | None = None
         self.faults = faults or Faults()
