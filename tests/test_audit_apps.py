@@ -132,3 +132,18 @@ def test_bad_input_is_one_line_and_exit_2(args, message):
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_report_validates_and_carries_each_connections_timeline(report_schema, tmp_path):
+    import jsonschema
+
+    html = tmp_path / "audit.html"
+    _, report, _ = audit("--html", str(html), behaviour="idle")
+    jsonschema.validate(report, report_schema)
+    (conn,) = connections(report)
+    kinds = [m["kind"] for m in conn["marks"]]
+    assert kinds[0] == "audio" and "server-close" in kinds and "idle" in kinds
+    assert conn["cause"] == "client.idle_gap"  # the root cause speaks for the connection
+    page = html.read_text()
+    assert 'aria-label="The connection\'s session timeline"' in page
+    assert "s idle</title>" in page  # the idle band, labelled with its length

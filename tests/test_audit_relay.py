@@ -135,3 +135,5 @@ def test_audit_cli_relays_a_redirected_app_to_the_upstream(serve_lab):
     found = {f["cause"] for check in report["checks"] for f in check["findings"]}
     assert found == {"client.no_close_stream"}, done.stderr
     assert len(lab.records) == 1  # the stream really went through to the upstream
+    (conn,) = [c for c in report["checks"] if c["id"] == "connection_1"]
+    assert conn["evidence"]["dg_request_id"] == lab.records[0].request_id

@@ -76,6 +76,24 @@ class Span:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One event on an audited connection's timeline, in seconds since its 101.
+
+    `kind` is one of MARK_KINDS; `until` ends a run (audio) or a stretch (an idle gap).
+    """
+
+    at: float
+    kind: str
+    label: str = ""
+    until: float | None = None
+
+
+MARK_KINDS = (
+    "audio", "keepalive", "control", "server", "client-close", "server-close", "drop", "idle",
+)  # fmt: skip
+
+
 def status_of(findings: Iterable[Finding]) -> Status:
     levels = {f.level for f in findings}
     worst = next((level for level in _LEVEL_ORDER if level in levels), Level.INFO)
@@ -193,6 +211,7 @@ class CheckResult:
     phases: tuple[Phase, ...] = ()
     spans: tuple[Span, ...] = ()
     not_applicable: bool = False  # a skip because wsdoctor cannot measure this on this path
+    marks: tuple[Mark, ...] = ()  # an audited connection's timeline
 
     @property
     def primary(self) -> Finding | None:

@@ -43,9 +43,9 @@ def finding(level: Level, cause: str, message: str, **evidence: Scalar) -> Findi
 def judge_connection(record: ClientRecord, policy: Policy) -> list[Finding]:
     if record.status != 101:
         return []  # a refused upgrade: judged across connections (reconnects)
-    rules = (
-        _ending,
+    rules = (  # idle first: when NET-0001 ended the stream, it speaks for the connection
         _idle,
+        _ending,
         _frames,
         _audio_format,
         _pacing,

@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from ..lab.endpoints import new_record
 from ..lab.events import Audio, ClientClose, ClientGone, Ping, Text
-from ..lab.observe import ClientObserver
+from ..lab.observe import ClientObserver, message_type
 from ..lab.record import ClientRecord
 
 CONNECT_TIMEOUT_S = 10.0
@@ -76,6 +76,7 @@ class Relay:
             upstream = await self._open_upstream(request)
         except InvalidStatus as refused:
             record.status = refused.response.status_code
+            record.upstream_request_id = refused.response.headers.get("dg-request-id")
             return web.Response(
                 status=refused.response.status_code,
                 body=refused.response.body,
@@ -117,7 +118,8 @@ class Relay:
         )
         assert upstream.response is not None
         ws.headers.extend(passed_headers(upstream.response.headers))
-        record.request_id = upstream.response.headers.get("dg-request-id", record.request_id)
+        record.upstream_request_id = upstream.response.headers.get("dg-request-id")
+        record.request_id = record.upstream_request_id or record.request_id
         await ws.prepare(request)
         leg = Leg(ws, upstream, ClientObserver(record, request.query), request.transport)
         await leg.run()
@@ -188,6 +190,7 @@ class Leg:
         with contextlib.suppress(ConnectionClosed):
             async for message in self.upstream:
                 if isinstance(message, str):
+                    self.observer.server_sent(message_type(message) or "text", self.now())
                     await self.ws.send_str(message)
                 else:
                     await self.ws.send_bytes(message)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..lab.record import ClientRecord
-from ..model import CheckResult, Finding, Level, status_of
+from ..model import CheckResult, Finding, Level, Mark, status_of
 from .judge import Policy, Scalar, judge_connection, judge_reconnects, reconnect_after_drop
 
 AUDIT_TAGS = ("audit",)
@@ -56,6 +56,32 @@ def describe_connection(record: ClientRecord) -> str:
     )
 
 
+CLIENT_MARKS = {"text": "control", "ping": "control", "empty-binary": "control",
+                "binary-control": "control", "close": "client-close",
+                "server-close": "server-close", "lab-drop": "drop", "lab-reset": "drop",
+                "server": "server"}  # fmt: skip
+
+
+def timeline(record: ClientRecord, policy: Policy) -> tuple[Mark, ...]:
+    """The record's log as timeline marks, plus the longest idle gap if it came near."""
+    marks: list[Mark] = []
+    for entry in record.messages:
+        kind, at = entry["kind"], float(entry["t"])
+        if kind == "audio":
+            label = f"{entry['frames']} frame(s), {entry['bytes']} bytes"
+            marks.append(Mark(at, "audio", label, float(entry["until"])))
+        elif kind == "text" and entry.get("type") == "KeepAlive":
+            marks.append(Mark(at, "keepalive", "KeepAlive"))
+        elif kind in CLIENT_MARKS:
+            label = str(entry.get("type") or entry.get("code") or kind)
+            marks.append(Mark(at, CLIENT_MARKS[kind], label))
+    if record.max_idle_gap_s >= policy.near_idle_s:
+        start = record.max_idle_gap_at
+        gap = f"{record.max_idle_gap_s:.1f} s idle"
+        marks.append(Mark(start, "idle", gap, round(start + record.max_idle_gap_s, 3)))
+    return tuple(marks)
+
+
 def connection_result(index: int, record: ClientRecord, policy: Policy) -> CheckResult:
     findings = tuple(judge_connection(record, policy))
     return CheckResult(
@@ -77,8 +103,10 @@ def connection_result(index: int, record: ClientRecord, policy: Policy) -> Check
             "client_close_code": record.client_close_code,
             "tcp_end": record.tcp_end,
             "opened_at_s": record.opened_at,
+            "dg_request_id": record.upstream_request_id,  # only a real service's id
         },
         duration_ms=record.duration_s * 1000,
+        marks=timeline(record, policy),
     )
 
 

@@ -145,6 +145,10 @@ class ClientObserver:
         record.note(now, "server-close", code=code)
         record.tcp_end = "close-handshake"
 
+    def server_sent(self, message_kind: str, now: float) -> None:
+        """A JSON message from the server (Results, Metadata, ...), for the timeline."""
+        self.record.note(now, "server", type=message_kind[:40])
+
     def server_dropped(self, reset: bool, now: float) -> None:
         self._active(now)
         self.record.tcp_end = "lab-reset" if reset else "lab-drop"

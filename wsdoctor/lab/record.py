@@ -88,6 +88,7 @@ class ClientRecord:
     tcp_end: str | None = None  # "close-handshake", "client-eof", "lab-drop", "lab-reset"
     duration_s: float = 0.0
     faults: str = "none"
+    upstream_request_id: str | None = None  # relay mode: the real service's dg-request-id
     log: EventLog = field(default_factory=EventLog, repr=False, compare=False)
     _last_audio_at: float = field(default=0.0, repr=False, compare=False)
 

@@ -101,6 +101,17 @@ class LiveStream:
         return self.last_activity + self.idle_timeout
 
     def handle(self, event: Event, now: float) -> list[Action]:
+        actions = self._handle(event, now)
+        for action in actions:  # the observer hears the server's side in the order it is sent
+            if isinstance(action, SendJson):
+                self.observer.server_sent(str(action.message.get("type", "")), now)
+            elif isinstance(action, Close):
+                self.observer.server_closed(action.code, action.reason, now)
+            elif isinstance(action, Drop):
+                self.observer.server_dropped(action.reset, now)
+        return actions
+
+    def _handle(self, event: Event, now: float) -> list[Action]:
         if self.phase is Phase.DONE:
             return []
         if not isinstance(event, Tick):
@@ -141,7 +152,7 @@ class LiveStream:
         if self.idle_deadline <= now + DUE_SLACK_S:  # NET-0001, Metadata first
             return [
                 SendJson(self.transcript.metadata()),
-                *self._close(1011, messages.NET0001_REASON, now),
+                *self._close(1011, messages.NET0001_REASON),
             ]
         if self.next_interim is not None and self.next_interim <= now + DUE_SLACK_S:
             self.next_interim += INTERIM_EVERY_S  # a fixed cadence from the first audio
@@ -229,25 +240,23 @@ class LiveStream:
 
     def _final_answer(self, now: float) -> list[Action]:
         finals = [SendJson(m) for m in self.transcript.flush(from_finalize=False)]
-        return [*finals, SendJson(self.transcript.metadata()), *self._close(1000, "", now)]
+        return [*finals, SendJson(self.transcript.metadata()), *self._close(1000, "")]
 
     def _settle(self, action: Action, now: float) -> list[Action]:
         """A fault's ending gets the same bookkeeping as the model's own."""
         if isinstance(action, Close):
-            return self._close(action.code, action.reason, now)
+            return self._close(action.code, action.reason)
         if isinstance(action, Drop):
-            return self._drop(action.reset, now)
+            return self._drop(action.reset)
         if isinstance(action, GoSilent):
             self.phase = Phase.SILENT
         return [action]
 
-    def _close(self, code: int, reason: str, now: float) -> list[Action]:
+    def _close(self, code: int, reason: str) -> list[Action]:
         reason = self.faults.close_reason(reason)
-        self.observer.server_closed(code, reason, now)
         self.phase = Phase.DONE
         return [Close(code, reason)]
 
-    def _drop(self, reset: bool, now: float) -> list[Action]:
-        self.observer.server_dropped(reset, now)
+    def _drop(self, reset: bool) -> list[Action]:
         self.phase = Phase.DONE
         return [Drop(reset)]

@@ -14,7 +14,7 @@ from ..causes import SUPPORT_ADVICE
 from ..display import format_duration
 from ..model import CheckEntry, Report
 from .terminal import footer, request_ids
-from .views import scale, stream_timeline, waterfall
+from .views import LANES, scale, session_chart, stream_timeline, waterfall
 
 if TYPE_CHECKING:
     import jinja2
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 CHART_WIDTH = 600
 STATUS_COLORS = {"pass": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e", "skip": "#6e7781",
                  "error": "#8250df"}  # fmt: skip
+MARK_COLORS = {"audio": "#0969da", "keepalive": "#1a7f37", "control": "#8250df",
+               "server": "#6e7781", "client-close": "#9a6700", "server-close": "#cf222e",
+               "drop": "#cf222e", "idle": "#ffebe9"}  # fmt: skip
 VERDICT_WORDS = {
     "pass": "Healthy",
     "warn": "Warnings",
@@ -70,4 +73,7 @@ def render_html(report: Report) -> str:
         colors=STATUS_COLORS,
         duration=_duration,
         support_advice=SUPPORT_ADVICE,
+        session_chart=lambda marks: session_chart(marks, CHART_WIDTH),
+        lanes=LANES,
+        mark_colors=MARK_COLORS,
     )

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..causes import Remediation
-from ..model import CheckEntry, Finding, Report
+from ..model import CheckEntry, Finding, Mark, Report
 
 SCHEMA_VERSION = 1
 
@@ -52,7 +52,12 @@ def _check(entry: CheckEntry) -> dict[str, Any]:
         "phases": [{"label": p.label, "ms": p.ms} for p in result.phases],
         "spans": [{"label": s.label, "seconds": s.seconds} for s in result.spans],
         "not_applicable": result.not_applicable,
+        "marks": [_mark(m) for m in result.marks],
     }
+
+
+def _mark(mark: Mark) -> dict[str, Any]:
+    return {"at": mark.at, "kind": mark.kind, "label": mark.label, "until": mark.until}
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Report
+from ..model import Mark, Report
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,32 @@ def scale(bars: list[Bar], width: float) -> tuple[float, list[tuple[Bar, float, 
     """(axis maximum, [(bar, x, w)]) for drawing `bars` in `width` units."""
     top = max((b.start + b.length for b in bars), default=0.0) or 1.0
     return top, [(b, b.start / top * width, max(b.length / top * width, 1.0)) for b in bars]
+
+
+LANES = ("audio", "KeepAlive", "control", "server", "close / drop")
+LANE_OF = {"audio": 0, "keepalive": 1, "control": 2, "server": 3, "client-close": 4,
+           "server-close": 4, "drop": 4}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One drawn mark: its lane (None: a band across all lanes), x, width and what it says."""
+
+    lane: int | None
+    x: float
+    w: float
+    kind: str
+    label: str
+
+
+def session_chart(marks: tuple[Mark, ...], width: float) -> tuple[float, list[Glyph]]:
+    """(seconds on the axis, glyphs) for one audited connection's timeline."""
+    top = max((m.until if m.until is not None else m.at for m in marks), default=0.0) or 1.0
+    glyphs = []
+    for mark in marks:
+        x = mark.at / top * width
+        w = max(((mark.until or mark.at) - mark.at) / top * width, 2.0)
+        lane = None if mark.kind == "idle" else LANE_OF.get(mark.kind, 2)
+        label = f"{mark.at:.2f} s: {mark.label}" if mark.label else f"{mark.at:.2f} s"
+        glyphs.append(Glyph(lane, x, w, mark.kind, label))
+    return top, glyphs
