@@ -4,6 +4,7 @@ lab, redirected by the audit's sitecustomize, each mistake flagged with exactly 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,25 @@ def test_the_report_validates_and_carries_each_connections_timeline(report_schem
     page = html.read_text()
     assert 'aria-label="The connection\'s session timeline"' in page
     assert "s idle</title>" in page  # the idle band, labelled with its length
+
+
+NODE_APP = Path(__file__).parent / "node_app"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (NODE_APP / "node_modules" / "@deepgram").is_dir(),
+    reason="needs Node.js and `npm ci --prefix tests/node_app` (done by .ci/run)",
+)
+def test_the_npm_sdk_pointed_at_the_audit_url_is_judged():
+    def node_audit(behaviour: str) -> tuple[int, dict]:
+        argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
+                "--", "node", str(NODE_APP / "app.js"), behaviour]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        return done.returncode, json.loads(done.stdout)
+
+    code, report = node_audit("good")
+    assert (code, causes(report)) == (0, set())
+    code, report = node_audit("exit")
+    assert {"client.no_close_stream", "client.no_close_frame"} <= causes(report)
+    assert code == 1
