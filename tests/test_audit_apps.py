@@ -4,12 +4,17 @@ lab, redirected by the audit's sitecustomize, each mistake flagged with exactly 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from wsdoctor.audit.session import child_environment
 
 APPS = Path(__file__).parent / "audit_apps"
 
@@ -170,3 +175,61 @@ def test_the_npm_sdk_pointed_at_the_audit_url_is_judged():
     code, report = node_audit("exit")
     assert {"client.no_close_stream", "client.no_close_frame"} <= causes(report)
     assert code == 1
+
+
+def test_a_command_killed_by_a_signal_is_reported_as_such():
+    suicide = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-", "--",
+            sys.executable, "-c", suicide]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    (session,) = [c for c in json.loads(done.stdout)["checks"] if c["id"] == "session"]
+    assert "the command was killed by signal 9" in session["summary"]
+    assert session["evidence"]["command_status"] == -9
+
+
+def test_an_existing_sitecustomize_still_runs_beside_the_redirection(tmp_path):
+    marker = tmp_path / "ran"
+    (tmp_path / "sitecustomize.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    app_argv = [sys.executable, str(APPS / "ws_app.py"), "good"]
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-", "--", *app_argv]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, env=env)
+    assert len(connections(json.loads(done.stdout))) == 1, done.stderr  # redirected
+    assert marker.exists()  # and the app's own sitecustomize ran too
+
+
+def test_ctrl_c_writes_the_partial_report(tmp_path):
+    out = tmp_path / "audit.json"
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", str(out)]
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        url = ""
+        for line in proc.stderr:
+            if "listening on" in line:
+                url = line.split("listening on ")[1].split()[0]
+                break
+        env = child_environment(os.environ, url)  # as `audit -- CMD` would set it up
+        app = [sys.executable, str(APPS / "ws_app.py"), "no-close-stream"]
+        subprocess.run(app, env=env, timeout=30, check=True)
+        for line in proc.stderr:
+            if "connection 1 ended" in line:
+                break
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    assert proc.returncode == 130
+    report = json.loads(out.read_text())
+    assert report["interrupted"] is True
+    assert causes(report) == {"client.no_close_stream"}
+
+
+def test_a_busy_listen_port_is_one_line_and_exit_2():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save",
+                "--listen", f"127.0.0.1:{port}", "--", "true"]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"wsdoctor: error: cannot listen on 127.0.0.1:{port}")

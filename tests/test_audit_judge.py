@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects
+from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects, reconnect_after_drop
 from wsdoctor.lab.events import Audio, ClientClose, ClientGone, Text, Tick
 from wsdoctor.lab.record import ClientRecord
 from wsdoctor.lab.sniff import container_of, control_in_binary, looks_like_jwt
@@ -159,3 +159,20 @@ def test_sniffing_helpers():
     assert control_in_binary(b'{"type": "Results"}') is None
     assert looks_like_jwt("eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl")
     assert not looks_like_jwt("0123456789abcdef0123456789abcdef01234567")
+
+
+def test_reconnects_after_a_server_drop_are_noted_with_their_delay():
+    dropped = ClientRecord("a", "/v1/listen", "", "token", opened_at=0.0, duration_s=2.0)
+    dropped.tcp_end = "lab-drop"
+    again = ClientRecord("b", "/v1/listen", "", "token", opened_at=2.5)
+    (note,) = reconnect_after_drop([dropped, again])
+    assert (note.cause, note.level.value, note.evidence["reconnect_after_s"]) == (
+        "client.reconnect",
+        "info",
+        0.5,
+    )
+    (alone,) = reconnect_after_drop([dropped])
+    assert "did not reconnect" in alone.message
+    clean = ClientRecord("c", "/v1/listen", "", "token", duration_s=1.0)
+    clean.tcp_end, clean.first_close, clean.server_close_code = "close-handshake", "server", 1000
+    assert reconnect_after_drop([clean]) == []
