@@ -38,7 +38,7 @@ def serve_lab():
     RunningLab: its `url`, `port`, `http_url`, `ca_file` and `records`. Keywords beyond
     those go to `running_lab` (`header_timeout=0.5`, `max_connections=2`).
     """
-    from lab_thread import LabThread
+    from wsdoctor.lab.thread import LabThread
 
     started: list[LabThread] = []
 

@@ -1,4 +1,9 @@
-"""Running the lab on its own event loop in a thread, so any client (sync or async) can use it."""
+"""Running the lab on its own event loop in a thread, so any client (sync or async) can use it.
+
+The test suite's `serve_lab` fixture and the pytest plugin's `deepgram_lab` both serve
+their labs this way: a test's own code may block (deepgram-sdk's sync client) or run
+its own event loop, and neither must starve the lab.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,14 @@ class LabThread:
         idle: float = 1.0,
         tls: bool = False,
         key: str | None = None,
+        config: LabConfig | None = None,
         **serving: Any,
     ):
-        """`serving`: running_lab's server options (header_timeout, max_connections)."""
-        self.config = LabConfig(idle_timeout=idle, accepted_key=key, faults=Faults.parse(faults))
+        """`serving`: running_lab's server options (header_timeout, max_connections);
+        `config`, if given, replaces the one built from faults, idle and key."""
+        self.config = config or LabConfig(
+            idle_timeout=idle, accepted_key=key, faults=Faults.parse(faults)
+        )
         self.tls, self.serving = tls, serving
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None

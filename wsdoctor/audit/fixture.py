@@ -1,0 +1,111 @@
+"""What the `deepgram_lab` pytest fixture gives a test: a lab, and the audit's verdict on
+every connection the test's code made to it."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from ..causes import lookup
+from ..lab.config import LabConfig
+from ..lab.faults import Faults
+from ..lab.record import ClientRecord
+from ..lab.server import RunningLab
+from ..lab.thread import LabThread
+from ..model import Finding, Level
+from .judge import Policy, judge_connection, judge_reconnects
+from .session import FINALIZE_S
+
+DEFAULT_KEY = "deepgram-lab-test-key"
+RECORDS_KEPT = 10_000
+
+
+class DeepgramLab:
+    """Start with `with`; `url`, `rest_url`, `api_key` for the client under test."""
+
+    def __init__(self, faults: Sequence[str] = (), idle_timeout: float = 10.0,
+                 key: str | None = None) -> None:  # fmt: skip
+        self.api_key = key or DEFAULT_KEY
+        self.idle_timeout = idle_timeout
+        config = LabConfig(
+            idle_timeout=idle_timeout,
+            accepted_key=key,
+            faults=Faults.parse(faults),
+            records_kept=RECORDS_KEPT,
+            finalize_s=FINALIZE_S,
+        )
+        self._thread = LabThread(config=config)
+        self._running: RunningLab | None = None
+
+    def __enter__(self) -> DeepgramLab:
+        self._running = self._thread.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.__exit__(*exc)
+
+    @property
+    def running(self) -> RunningLab:
+        if self._running is None:
+            raise RuntimeError("the lab is not running (use the deepgram_lab fixture)")
+        return self._running
+
+    @property
+    def url(self) -> str:
+        """The live endpoint with a raw linear16 query, ready for websockets or aiohttp."""
+        return self.running.url
+
+    @property
+    def base_url(self) -> str:
+        """ws://host:port, for SDKs that build the path themselves."""
+        return f"{'wss' if self.running.tls else 'ws'}://{self.running.base}"
+
+    @property
+    def rest_url(self) -> str:
+        return self.running.http_url
+
+    @property
+    def sessions(self) -> list[ClientRecord]:
+        """What each connection did, in the order they opened."""
+        return sorted(self.running.records, key=lambda r: r.opened_at)
+
+    def deepgram_environment(self) -> object:
+        """A DeepgramClientEnvironment (deepgram-sdk v5 and later) pointing at this lab."""
+        try:
+            from deepgram.environment import DeepgramClientEnvironment
+        except ImportError:
+            raise RuntimeError(
+                "deepgram_environment() needs deepgram-sdk v5 or later "
+                "(pip install 'deepgram-sdk>=5'); with older SDKs pass deepgram_lab.base_url "
+                "as the client options' url"
+            ) from None
+        rest = self.rest_url
+        return DeepgramClientEnvironment(
+            base=rest, production=self.base_url, agent=self.base_url, agent_rest=rest
+        )
+
+    def findings(self, include_info: bool = False) -> list[tuple[int, Finding]]:
+        """(connection number, finding) for every problem the audit sees; 0: the session."""
+        policy = Policy(idle_window_s=self.idle_timeout)
+        sessions = self.sessions
+        found = [(i, f) for i, r in enumerate(sessions, 1) for f in judge_connection(r, policy)]
+        found += [(0, f) for f in judge_reconnects(sessions)]
+        return [(i, f) for i, f in found if include_info or f.level is not Level.INFO]
+
+    def assert_clean(self) -> None:
+        """Fail the test with each finding and what to do about it, if there is any."""
+        found = self.findings()
+        if found:
+            raise AssertionError(describe_findings(found))
+
+
+def describe_findings(found: Sequence[tuple[int, Finding]]) -> str:
+    lines = [f"the Deepgram lab saw {len(found)} problem(s) in how the client connected:"]
+    for index, finding in found:
+        where = f"connection {index}" if index else "across connections"
+        lines.append(f"- {where}: [{finding.level.value}] {finding.cause}: {finding.message}")
+        remedy = lookup(finding.cause)
+        if remedy is not None:
+            step = textwrap.shorten(remedy.steps[0], 300)
+            lines.append(f"    what to do ({remedy.seed_section}): {step}")
+    return "\n".join(lines)
