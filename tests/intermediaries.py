@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,13 +58,36 @@ def wait_for_tcp(port: int, proc: subprocess.Popen, timeout: float = 20) -> None
     raise RuntimeError(f"{proc.args[0]} did not listen on {port}")
 
 
+def wait_in_netns(netns: str, port: int, proc: subprocess.Popen, timeout: float = 20) -> None:
+    """wait_for_tcp for a server inside a network namespace (its loopback is its own)."""
+    probe = (
+        "import socket,sys,time\n"
+        f"end=time.monotonic()+{timeout}\n"
+        "while time.monotonic()<end:\n"
+        "    try:\n"
+        f"        socket.create_connection(('127.0.0.1',{port}),0.2).close(); sys.exit(0)\n"
+        "    except OSError: time.sleep(0.05)\n"
+        "sys.exit(1)\n"
+    )
+    done = subprocess.run(["ip", "netns", "exec", netns, sys.executable, "-c", probe])
+    if done.returncode != 0 or proc.poll() is not None:
+        raise RuntimeError(f"{proc.args} did not listen on {port} in {netns}")
+
+
 @contextlib.contextmanager
-def running(argv: list[str], port: int | None, **popen) -> Iterator[subprocess.Popen]:
+def running(
+    argv: list[str], port: int | None, netns: str | None = None, **popen
+) -> Iterator[subprocess.Popen]:
+    """`netns`: run inside that network namespace (ip netns exec, with its /etc/netns files)."""
+    if netns is not None:
+        argv = ["ip", "netns", "exec", netns, *argv]
     proc = subprocess.Popen(
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen
     )
     try:
-        if port is not None:
+        if port is not None and netns is not None:
+            wait_in_netns(netns, port, proc)
+        elif port is not None:
             wait_for_tcp(port, proc)
         yield proc
     finally:
@@ -120,7 +144,12 @@ def nginx(tmp: Path, upstream: int, read_timeout: float, extra: str = "") -> Ite
 
 
 @contextlib.contextmanager
-def tinyproxy(tmp: Path, connect_port: int | None, auth: tuple[str, str] | None = None):
+def tinyproxy(
+    tmp: Path,
+    connect_port: int | None,
+    auth: tuple[str, str] | None = None,
+    netns: str | None = None,
+):
     binary = require("tinyproxy")
     port = free_port()
     lines = [
@@ -137,14 +166,20 @@ def tinyproxy(tmp: Path, connect_port: int | None, auth: tuple[str, str] | None 
         lines.append(f"BasicAuth {auth[0]} {auth[1]}")
     conf = tmp / f"tinyproxy-{port}.conf"
     conf.write_text("\n".join(lines) + "\n")
-    with running([binary, "-d", "-c", str(conf)], port):
+    with running([binary, "-d", "-c", str(conf)], port, netns):
         yield port
 
 
 @contextlib.contextmanager
-def dnsmasq(records: dict[str, str], local_domains: tuple[str, ...] = ()) -> Iterator[int]:
+def dnsmasq(
+    records: dict[str, str],
+    local_domains: tuple[str, ...] = (),
+    netns: str | None = None,
+    port: int | None = None,
+) -> Iterator[int]:
+    """`netns` and `port` (e.g. 53, for the namespace's resolv.conf) serve inside a namespace."""
     binary = require("dnsmasq")
-    port = free_port(socket.SOCK_DGRAM)
+    port = port or free_port(socket.SOCK_DGRAM)
     argv = [
         binary, "--keep-in-foreground", "--no-daemon", f"--port={port}",
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
@@ -152,7 +187,7 @@ def dnsmasq(records: dict[str, str], local_domains: tuple[str, ...] = ()) -> Ite
     ]  # fmt: skip
     argv += [f"--address=/{name}/{address}" for name, address in records.items()]
     argv += [f"--local=/{domain}/" for domain in local_domains]
-    with running(argv, None) as proc:
+    with running(argv, None, netns) as proc:
         time.sleep(0.3)
         if proc.poll() is not None:
             raise RuntimeError(f"dnsmasq exited: {proc.stderr.read()}")
@@ -168,13 +203,71 @@ def silent_udp_server() -> Iterator[int]:
 
 
 @contextlib.contextmanager
-def mitmproxy(tmp: Path) -> Iterator[tuple[int, Path]]:
-    """An intercepting proxy; yields its port and the CA it signs with."""
+def mitmproxy(tmp: Path, netns: str | None = None) -> Iterator[tuple[int, Path]]:
+    """An intercepting proxy; yields its port and the CA it signs with.
+
+    A `mitmproxy-ca.pem` (key and certificate) already in `tmp` is the CA it signs with.
+    """
     binary = mitmdump_path()
     port = free_port()
     argv = [
         binary, "--mode", "regular", "--listen-host", "127.0.0.1", "--listen-port", str(port),
         "--set", f"confdir={tmp}", "--ssl-insecure", "--quiet",
     ]  # fmt: skip
-    with running(argv, port):
+    with running(argv, port, netns):
         yield port, tmp / "mitmproxy-ca-cert.pem"
+
+
+TLS_SITE_CONF = """
+daemon off;
+master_process off;
+pid {dir}/nginx-tls.pid;
+error_log {dir}/error-tls.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        location / {{ return 200 "tls site\\n"; }}
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def tls_site(tmp: Path, cert: Path, key: Path, netns: str | None = None) -> Iterator[int]:
+    """nginx serving HTTPS with the given certificate: a TLS server under any name."""
+    binary = require("nginx")
+    port = free_port()
+    conf = tmp / "nginx-tls.conf"
+    conf.write_text(TLS_SITE_CONF.format(dir=tmp, port=port, cert=cert, key=key))
+    with running([binary, "-c", str(conf), "-p", str(tmp)], port, netns):
+        yield port
+
+
+@contextlib.contextmanager
+def stunnel(tmp: Path, upstream: int, cert: Path, key: Path) -> Iterator[int]:
+    """stunnel terminating TLS in front of a local port: with tinyproxy behind it, an
+    https:// proxy (the client speaks TLS to the proxy, then CONNECT inside it)."""
+    binary = require("stunnel4" if shutil.which("stunnel4") else "stunnel")
+    port = free_port()
+    conf = tmp / f"stunnel-{port}.conf"
+    lines = [
+        "foreground = yes",
+        f"pid = {tmp / f'stunnel-{port}.pid'}",
+        "[proxy]",
+        f"accept = 127.0.0.1:{port}",
+        f"connect = 127.0.0.1:{upstream}",
+        f"cert = {cert}",
+        f"key = {key}",
+    ]
+    conf.write_text("\n".join(lines) + "\n")
+    with running([binary, str(conf)], port):
+        yield port

@@ -27,9 +27,10 @@ def test_installed_deepgram_sdk_uses_legacy_async_client():
     assert sdk.deepgram_uses_legacy_websockets() is True
 
 
-def test_legacy_client_with_a_proxy_fails():
+def test_legacy_client_with_a_proxy_is_a_warning_not_a_failure():
+    # What the installed code would do, not something seen on the path: never a root cause.
     result = run_sdk(environ={"HTTPS_PROXY": "http://127.0.0.1:3128"})
-    assert result.status is Status.FAIL
+    assert result.status is Status.WARN
     assert result.cause == sdk.LEGACY_CLIENT_IGNORES_PROXY
     assert result.cause in sdk.SdkCheck.causes
 

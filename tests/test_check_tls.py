@@ -115,3 +115,53 @@ def test_an_inspection_ca_higher_up_the_chain_is_found():
     chain = [leaf("CN=Corp Issuing CA,O=Corp"), leaf("CN=Zscaler Root CA,O=Zscaler Inc.")]
     status, cause, _ = tls.judge("api.example.com", SHOWN, chain, verdicts(certifi=False))
     assert (status, cause) == ("fail", tls.INTERCEPTED)
+
+
+PUBLIC_ROOTS = frozenset({"CN=Good Root,O=Good CA"})
+CORP = "CN=Corp Root,O=Corp"  # a private root whose name is no known inspection product
+
+
+@pytest.mark.parametrize(
+    ("path", "trust", "expected"),
+    [
+        # through the proxy the issuer differs from the direct path's: re-signed
+        (tls.PathEvidence(True, "CN=Good CA,O=Good CA"), {}, ("fail", tls.INTERCEPTED)),
+        (
+            tls.PathEvidence(True, "CN=Good CA,O=Good CA"),
+            {"ca_file": True},
+            ("warn", tls.INTERCEPTED),
+        ),
+        # the direct path shows the same private issuer: the server's own CA
+        (tls.PathEvidence(True, CORP), {}, ("fail", tls.VERIFY_FAILED)),
+        (tls.PathEvidence(True, CORP), {"ca_file": True}, ("pass", None)),
+        # the direct path is closed: a public name ending at no public root
+        (
+            tls.PathEvidence(True, None, "TimedOut", PUBLIC_ROOTS),
+            {},
+            ("fail", tls.INTERCEPTED),
+        ),
+        # no proxy on the route: an untrusted private chain is a verify failure
+        (tls.PathEvidence(False, None, None, PUBLIC_ROOTS), {}, ("fail", tls.VERIFY_FAILED)),
+    ],
+)
+def test_judge_with_the_evidence_of_the_path(path, trust, expected):
+    chain = [leaf(CORP)]
+    status, cause, summary = tls.judge(
+        "api.example.com", SHOWN, chain, verdicts(certifi=False, **trust), path
+    )
+    assert (status, cause) == expected, summary
+
+
+def test_a_public_root_behind_the_proxy_is_not_called_interception():
+    """A chain that ends at a public root but fails (say, a missing intermediate)."""
+    chain = [leaf("CN=Good Root,O=Good CA")]
+    path = tls.PathEvidence(True, None, "TimedOut", PUBLIC_ROOTS)
+    status, cause, _ = tls.judge("api.example.com", SHOWN, chain, verdicts(certifi=False), path)
+    assert (status, cause) == ("fail", tls.VERIFY_FAILED)
+
+
+def test_public_roots_come_from_certifi():
+    from wsdoctor.net.tlsprobe import public_root_names
+
+    roots = public_root_names()
+    assert len(roots) > 50 and any("ISRG Root X1" in name for name in roots)

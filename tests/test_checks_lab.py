@@ -47,7 +47,8 @@ def test_faithful_lab_passes_everything(report_schema):
         (("drop-after=0.5",), ("stability.dropped",)),
         (("reset-after=0.5",), ("stability.dropped",)),
         (("no-pong",), ("stability.pong_loss",)),
-        (("hostile",), ("idle_timeout.intermediary_drop",)),
+        (("slow-uplink=4",), ("stability.uplink_too_slow",)),
+        (("hostile",), ("idle_timeout.unexpected_close",)),  # 1011 with a reason not NET-0001
         (("tls-expired",), ("tls.expired",)),
         (("tls-wrong-host",), ("tls.hostname_mismatch",)),
     ],

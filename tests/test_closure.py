@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsdoctor.closure import Closure, classify_close, describe
+from wsdoctor.closure import Closure, against_window, classify_close, describe
 from wsdoctor.net.session import Outcome
 
 
@@ -91,3 +91,18 @@ def test_who_answered_a_failed_upgrade(status, headers, cause):
     from wsdoctor.checks.handshake import rejection
 
     assert rejection(status, headers, b"<html>", has_key=True)[0] == cause
+
+
+@pytest.mark.parametrize(
+    ("seconds", "window", "expected"),
+    [
+        (1.96, 2.0, "at about the server's 2 s idle window"),
+        (2.04, 2.0, "at about the server's 2 s idle window"),
+        (1.2, 2.0, "0.8 s before the server's 2 s idle window"),
+        (9.6, 10.0, "at about the server's 10 s idle window"),
+        (4.0, 10.0, "6.0 s before the server's 10 s idle window"),
+        (12.5, 10.0, "2.5 s after the server's 10 s idle window"),
+    ],
+)
+def test_against_window_claims_no_more_precision_than_it_has(seconds, window, expected):
+    assert against_window(seconds, window) == expected

@@ -25,10 +25,12 @@ def idle_through_nginx(serve_lab, tmp_path, read_timeout: float):
 
 
 def test_short_proxy_timeout_is_an_intermediary_drop(tmp_path, serve_lab):
-    result, report = idle_through_nginx(serve_lab, tmp_path, read_timeout=1)
+    # 2 s: shorter than the lab's window, longer than its 1 s KeepAlive pace (a timer at or
+    # below that pace is its own cause: tests/test_keepalive_cadence.py).
+    result, report = idle_through_nginx(serve_lab, tmp_path, read_timeout=2)
     assert result.cause == "idle_timeout.intermediary_drop"
     assert report.root_causes == ("idle_timeout.intermediary_drop",)
-    assert result.measurements["idle_close_s"] == pytest.approx(1.0, abs=0.5)
+    assert result.measurements["idle_close_s"] == pytest.approx(2.0, abs=0.5)
     assert result.evidence["websockets_says"] == "no close frame received or sent"
 
 

@@ -4,10 +4,11 @@ and TLS interception."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from checkkit import FAST, run_against
-from intermediaries import mitmproxy, tinyproxy
+from intermediaries import mitmproxy, stunnel, tinyproxy
 
 pytestmark = pytest.mark.slow
 
@@ -99,3 +100,46 @@ def test_mitmproxy_trusted_through_ca_file_still_reported(tmp_path, serve_lab):
     assert result.cause == "tls.intercepted" and result.status.value == "warn"
     assert result.evidence["verify_ca_file"] == "ok"
     assert result.evidence["verify_certifi"] != "ok"
+
+
+def https_proxy_run(serve_lab, tmp_path, trust_proxy: bool):
+    """stunnel (TLS) in front of tinyproxy: an https:// proxy, named in HTTPS_PROXY."""
+    import trustme
+
+    lab = serve_lab(tls=True)
+    proxy_ca = trustme.CA(organization_name="Corp Proxy CA")
+    leaf = proxy_ca.issue_cert("localhost")
+    cert, key = tmp_path / "proxy.pem", tmp_path / "proxy.key"
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    trust = tmp_path / "trust.pem"
+    trust.write_text(
+        Path(lab.ca_file).read_text() + (proxy_ca.cert_pem.bytes().decode() if trust_proxy else "")
+    )
+    with (
+        tinyproxy(tmp_path, connect_port=lab.port) as plain,
+        stunnel(tmp_path, plain, cert, key) as port,
+    ):
+        environ = {"HTTPS_PROXY": f"https://localhost:{port}"}
+        settings = dataclasses.replace(DIRECT, environ=environ, ca_file=str(trust))
+        url = f"wss://localhost:{lab.port}{QUERY}"
+        report = run_against(url, only=("handshake", "rest"), settings=settings)
+        return report, list(lab.records)
+
+
+def test_ca_file_verifies_an_https_proxys_own_certificate(tmp_path, serve_lab):
+    report, records = https_proxy_run(serve_lab, tmp_path, trust_proxy=True)
+    proxy = report.entry("proxy").result
+    assert proxy.status.value == "pass", proxy.summary
+    assert report.entry("handshake").status.value == "pass", report.entry(
+        "handshake"
+    ).result.summary
+    assert report.entry("rest").status.value == "pass", report.entry("rest").result.summary
+    assert records, "the stream went through the https:// proxy to the lab"
+
+
+def test_an_https_proxy_with_an_untrusted_certificate_is_named(tmp_path, serve_lab):
+    report, records = https_proxy_run(serve_lab, tmp_path, trust_proxy=False)
+    assert report.root_causes == ("proxy.untrusted_certificate",)
+    assert "https:// proxy" in report.entry("proxy").result.summary
+    assert not records

@@ -74,9 +74,28 @@ def _builtin() -> dict[str, Remediation]:
     from .causes_client import CLIENT_CAUSES
     from .causes_data import CAUSES, LINKS
     from .causes_network import NETWORK_CAUSES
+    from .causes_watch import WATCH_CAUSES
 
-    entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES}
+    entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES, **WATCH_CAUSES}
     return {cause: remediation_from(cause, entry, LINKS) for cause, entry in entries.items()}
+
+
+def unlisted(cause: str, check_title: str) -> Remediation:
+    """Advice for a cause no catalogue describes (a plugin's undeclared cause, or a failure
+    that named none): a root cause is never shown without a title or a next step."""
+    return Remediation(
+        cause=cause,
+        title=f"{check_title} failed",
+        meaning=(
+            f"The check reported {cause}, which no installed cause list describes, so "
+            "wsdoctor has no specific advice: the check's message and evidence are what is known."
+        ),
+        steps=(
+            "Run wsdoctor check -v and read this check's message, measurements and evidence.",
+            "If a plugin made this check, ask its authors to declare the cause with advice.",
+        ),
+        seed_section=CONCLUSION,
+    )
 
 
 def lookup(cause: str | None) -> Remediation | None:

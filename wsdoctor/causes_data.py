@@ -167,6 +167,16 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["websockets_proxy"],
     },
+    "proxy.untrusted_certificate": {
+        "title": "The https:// proxy's own certificate is not trusted",
+        "meaning": "The proxy URL starts with https://, so the client speaks TLS to the proxy before anything else, and the certificate the proxy presents does not verify against the default trust store or --ca-file. Every connection through this proxy fails before it reaches Deepgram.",
+        "steps": [
+            "Get the CA that signed the proxy's certificate from the network team and pass it with --ca-file (for your app: SSL_CERT_FILE, or proxy_ssl in websockets).",
+            "If the proxy also accepts plain http://, use that URL instead: the tunnel to Deepgram is still end-to-end TLS.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
+    },
     "proxy.clients_disagree": {
         "title": "WebSocket and HTTP clients would take different routes",
         "meaning": "python-websockets and httpx read proxy settings differently: websockets uses WSS_PROXY / HTTPS_PROXY but ignores ALL_PROXY, httpx also reads ALL_PROXY. Here one would go through a proxy and the other directly, so the REST API (and deepgram-sdk's REST calls) may work while live streams are blocked, or the other way round.",
@@ -235,7 +245,7 @@ CAUSES: dict[str, CauseEntry] = {
     },
     "tls.intercepted": {
         "title": "TLS to Deepgram is intercepted",
-        "meaning": "The certificate you receive was not issued to the Deepgram host by a public CA: a TLS-inspecting proxy or firewall sits in between and re-signs traffic. Such devices often break WebSocket upgrades or cut long-lived streams.",
+        "meaning": "The certificate you receive was not issued to the Deepgram host by a public CA: a TLS-inspecting proxy or firewall sits in between and re-signs traffic. That holds whether or not your machine trusts the root it signs with; the report names the evidence (an inspection product's name, an issuer that differs from the one the direct path shows, or a private root behind the proxy for a public name). Such devices often break WebSocket upgrades or cut long-lived streams.",
         "steps": [
             "Ask the network team to exempt the Deepgram host from TLS inspection (an allow-list entry), naming the issuer shown in this report.",
             "Until then, trust the inspection root explicitly: SSL_CERT_FILE=/path/to/corporate-root.pem, or use truststore so Python uses the OS store.",
@@ -342,6 +352,28 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Improper Connection Handling",
         "links": ["rate_limits"],
     },
+    "idle_timeout.unexpected_close": {
+        "title": "The idle stream was closed with an unexpected code or reason",
+        "meaning": "While wsdoctor held an idle stream open, a close frame arrived that is not Deepgram's documented idle close (1011 NET-0001). The code and reason in the report say who ended it and why: another Deepgram reason (such as NET-0000), or a WebSocket-aware proxy or gateway closing streams on its own terms.",
+        "steps": [
+            "Read the close code and reason in this report; search them in Deepgram's error documentation.",
+            "If the reason is not Deepgram's (no NET- or DATA- prefix), ask the team that runs the proxy or gateway in between about its WebSocket idle or lifetime limits.",
+            "Send KeepAlive every 3-5 s while idle so no idle limit is reached, and contact Deepgram support with the dg-request-id if the reason is Deepgram's.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting", "keepalive"],
+    },
+    "handshake.slow": {
+        "title": "Opening a stream is slow",
+        "meaning": "Reaching 101 Switching Protocols (DNS, TCP, any proxy CONNECT, TLS and the upgrade) took longer than the threshold shown in the report. Each new stream and every reconnect pays this delay before the first audio is sent, and clients with short open timeouts give up.",
+        "steps": [
+            "Read the waterfall in this report to see which phase takes the time: DNS, the proxy, TLS or the upgrade itself.",
+            "A slow proxy or TLS-inspecting device is the usual cause; ask for the Deepgram host to be exempted or routed directly.",
+            "Keep one stream open with KeepAlive instead of opening a new one per utterance, and give your client's open timeout room (10 s).",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting", "keepalive"],
+    },
     "handshake.timeout": {
         "title": "The upgrade gets no answer",
         "meaning": "The connection opened but no answer to the upgrade request arrived in time. A proxy is holding the request, or the path is dropping packets.",
@@ -393,12 +425,36 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["keepalive", "troubleshooting"],
     },
+    "idle_timeout.silent_drop": {
+        "title": "Something on the path silently drops idle connections",
+        "meaning": "The idle stream never received a close frame, yet when wsdoctor pinged it no pong came back: the connection was dead while both ends still thought it open. A NAT, firewall or load balancer with a short idle timeout forgot the connection and now discards its packets without telling either side, so Deepgram's own NET-0001 close was lost too. The report gives bounds from pings sent after different silences: the connection still answered after one and was dead after another, counted from the last thing the server sent. Applications see this as a stream that stops producing results and, much later, a keepalive ping timeout or 1006.",
+        "steps": [
+            "Give the bounds in this report to the network team: the hop's idle (or conntrack) timeout for TCP to the Deepgram host lies between them; ask for it to be raised well above 10 s.",
+            'Keep the connection busy more often than the lower bound: send {"type": "KeepAlive"} while you have no audio, and enable WebSocket pings (python-websockets: ping_interval) so a dead connection is noticed within seconds.',
+            "Add reconnection logic that treats a missing pong as a dropped stream.",
+        ],
+        "section": "Network Instability",
+        "links": ["keepalive", "troubleshooting"],
+    },
+    "idle_timeout.below_keepalive_interval": {
+        "title": "An idle timeout on the path is shorter than the KeepAlive interval",
+        "meaning": "An intermediary (proxy, load balancer or NAT) cut the idle stream without a close frame after no longer than the interval between KeepAlive messages. So KeepAlive at the usual 3-5 s pace cannot help: the connection is cut in the silence between two KeepAlive messages, and streams that pause for longer than the measured seconds are lost. The KeepAlive check fails for the same reason; it is not a separate lifetime limit.",
+        "steps": [
+            "Ask the team that runs the intermediary to raise its idle timeout for WebSocket traffic to the Deepgram host, to well above 10 s (Deepgram's own idle window), so the recommended 3-5 s KeepAlive pace works.",
+            'Until then, send {"type": "KeepAlive"} more often than the measured idle timeout, for example at half of it, and send it before the first pause, not after.',
+            "Add reconnection logic so a stream cut anyway is reopened.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["keepalive", "troubleshooting"],
+        # The KeepAlive stream is cut between two KeepAlive messages: the same short timer.
+        "explains": ["keepalive.intermediary_drop"],
+    },
     "idle_timeout.no_close_seen": {
         "title": "No idle timeout was seen",
-        "meaning": "The idle stream was still open when wsdoctor stopped watching. Deepgram closes idle streams after about 10 s with NET-0001, so either the watch window (--idle-max) was shorter than that, or the server's close never reached this client.",
+        "meaning": "The idle stream was still open when wsdoctor stopped watching, and it still answered a ping, so the path works. Deepgram closes idle streams after about 10 s with NET-0001, so either the watch window (--idle-max) was shorter than that, or the server in use does not close idle streams (some self-hosted setups).",
         "steps": [
             "Run again with --idle-max above 12 s to see Deepgram's documented NET-0001 close.",
-            "If the close still never arrives, something on the path may be holding or silently dropping the idle connection: send KeepAlive every 3-5 s while idle.",
+            "If the close still never arrives, the server is not closing idle streams; send KeepAlive every 3-5 s while idle and CloseStream when done anyway.",
         ],
         "section": "Network Instability",
         "links": ["keepalive", "troubleshooting"],
@@ -437,9 +493,10 @@ CAUSES: dict[str, CauseEntry] = {
     },
     "keepalive.intermediary_drop": {
         "title": "The stream is dropped despite KeepAlive",
-        "meaning": "The stream ended without a close frame while KeepAlive messages were flowing. A hop in between is cutting the connection regardless of traffic, or the network is dropping it.",
+        "meaning": "The stream ended without a close frame while KeepAlive messages were flowing. Either a hop's idle timeout is shorter than the gap between KeepAlive messages (compare with the idle_timeout check's measurement and the time since the last KeepAlive in this report), or a hop cuts connections after a maximum lifetime regardless of traffic, or the network is dropping it.",
         "steps": [
-            "Ask the network team about maximum connection lifetimes on proxies and load balancers for the Deepgram host.",
+            "If the stream was cut sooner after the last KeepAlive than the interval between them, send KeepAlive more often than that, or have the hop's idle timeout raised.",
+            "Otherwise ask the network team about maximum connection lifetimes on proxies and load balancers for the Deepgram host.",
             "Add reconnection logic so a dropped stream is reopened.",
         ],
         "section": "Network Instability",
@@ -511,6 +568,7 @@ CAUSES: dict[str, CauseEntry] = {
         "links": ["troubleshooting"],
         "explains": [
             "idle_timeout.intermediary_drop",
+            "idle_timeout.below_keepalive_interval",
             "keepalive.intermediary_drop",
             "close_frame.no_close_frame",
         ],
@@ -545,6 +603,24 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Network Instability",
         "links": ["troubleshooting"],
     },
+    "stability.uplink_too_slow": {
+        "title": "The uplink is slower than the audio",
+        "meaning": "While wsdoctor streamed speech in real time, the bytes it wrote queued up on the client faster than the path carried them away: the uplink's measured rate is below what the audio needs on the wire. Nothing breaks at first; the audio reaching Deepgram falls further behind real time every second, pings and control messages wait behind it, and the server or a hop eventually gives up. Speech hardly compresses, so permessage-deflate cannot make up the difference.",
+        "steps": [
+            "Compare the measured rate in this report with the audio bitrate (linear16 at 16 kHz mono is 256 kbit/s) and with the link's upload speed.",
+            "Send a compressed encoding (Opus in Ogg or WebM, or FLAC) instead of raw PCM, or a lower sample rate such as 8 kHz for telephony audio.",
+            "Stop competing uploads (backups, video calls) or move to a link with more upload bandwidth; on Wi-Fi or mobile, test from a wired connection.",
+        ],
+        "section": "Network Instability",
+        "links": ["troubleshooting"],
+        "explains": [
+            "stability.pong_loss",
+            "close_frame.timeout",
+            "close_frame.no_close_frame",
+            "keepalive.intermediary_drop",
+            "idle_timeout.intermediary_drop",
+        ],
+    },
     "stability.pong_loss": {
         "title": "Pings go unanswered",
         "meaning": "Some WebSocket pings got no pong within the deadline. With library keepalive pings on, this ends in 'keepalive ping timeout; no close frame received'.",
@@ -557,6 +633,7 @@ CAUSES: dict[str, CauseEntry] = {
         "links": ["troubleshooting"],
         "explains": [
             "idle_timeout.intermediary_drop",
+            "idle_timeout.silent_drop",
             "keepalive.intermediary_drop",
             "close_frame.no_close_frame",
             "close_frame.timeout",

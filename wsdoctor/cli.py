@@ -22,8 +22,11 @@ REGIONS = ("au", "eu", "in", "us")
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
     from .commands.audit import AuditOptions
     from .commands.check import CheckOptions
+    from .commands.watch import WatchOptions
     from .registry import Registry
 
 
@@ -50,66 +53,87 @@ def cli() -> None:
     """Diagnose WebSocket connections to Deepgram's live speech-to-text API."""
 
 
+def check_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options `check` and `watch` share: the target, the path and the report."""
+    for option in reversed(CHECK_OPTIONS):
+        command = option(command)
+    return command
+
+
+CHECK_OPTIONS: list[Decorator] = [
+    click.option("--url", help="ws:// or wss:// URL to check.  [default: Deepgram /v1/listen]"),
+    click.option("--region", type=click.Choice(REGIONS), help="Deepgram region host."),
+    click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY)."),
+    click.option("--only", metavar="ID,...", help="Run only these checks (and what they need)."),
+    click.option("--skip", metavar="ID,...", help="Do not run these checks."),
+    click.option("--quick", is_flag=True, help="Skip slow checks; shorter close_frame audio."),
+    click.option(
+        "--accept",
+        metavar="CAUSE,...",
+        help="Report these causes as info (e.g. approved TLS inspection: tls.intercepted).",
+    ),
+    click.option(
+        "--disable-plugin",
+        "disable_plugin",
+        metavar="NAME",
+        multiple=True,
+        help="Do not load this check plugin (repeatable).",
+    ),
+    click.option("--proxy", metavar="URL|none", help="Proxy to use, or 'none' to go direct."),
+    click.option(
+        "--dns-server", metavar="IP[:PORT]", help="Resolver to ask instead of the system's."
+    ),
+    click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust."),
+    click.option("--insecure", is_flag=True, help="Continue without TLS verification (reported)."),
+    click.option(
+        "--timeout",
+        type=float,
+        default=60.0,
+        show_default=True,
+        callback=_positive,
+        help="Overall deadline in seconds; wsdoctor never runs longer.",
+    ),
+    click.option(
+        "--idle-max",
+        type=float,
+        default=15.0,
+        show_default=True,
+        callback=_positive,
+        help="Longest an idle stream is watched, in seconds.",
+    ),
+    click.option(
+        "--lab",
+        "lab",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[FAULT,...]",
+        help="Check an in-process Deepgram emulator instead, optionally with faults.",
+    ),
+    output_options,
+    click.option(
+        "--out-dir", default="reports", show_default=True, help="Folder for saved reports."
+    ),
+    click.option("--no-save", is_flag=True, help="Do not save reports by default."),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["fail", "warn"]),
+        default="fail",
+        show_default=True,
+        help="Exit 1 on failures only, or on warnings too.",
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence."),
+    click.option("-q", "--quiet", is_flag=True, help="Print only the summary line."),
+    click.option(
+        "--metrics-file",
+        metavar="PATH",
+        help="Write the results as Prometheus metrics (node_exporter textfile).",
+    ),
+]
+
+
 @cli.command()
-@click.option("--url", help="ws:// or wss:// URL to check.  [default: Deepgram /v1/listen]")
-@click.option("--region", type=click.Choice(REGIONS), help="Deepgram region host.")
-@click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY).")
-@click.option("--only", metavar="ID,...", help="Run only these checks (and what they need).")
-@click.option("--skip", metavar="ID,...", help="Do not run these checks.")
-@click.option("--quick", is_flag=True, help="Skip slow checks; shorter close_frame audio.")
-@click.option(
-    "--accept",
-    metavar="CAUSE,...",
-    help="Report these causes as info (e.g. approved TLS inspection: tls.intercepted).",
-)
-@click.option(
-    "--disable-plugin",
-    "disable_plugin",
-    metavar="NAME",
-    multiple=True,
-    help="Do not load this check plugin (repeatable).",
-)
-@click.option("--proxy", metavar="URL|none", help="Proxy to use, or 'none' to go direct.")
-@click.option("--dns-server", metavar="IP[:PORT]", help="Resolver to ask instead of the system's.")
-@click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust.")
-@click.option("--insecure", is_flag=True, help="Continue without TLS verification (reported).")
-@click.option(
-    "--timeout",
-    type=float,
-    default=60.0,
-    show_default=True,
-    callback=_positive,
-    help="Overall deadline in seconds; wsdoctor never runs longer.",
-)
-@click.option(
-    "--idle-max",
-    type=float,
-    default=15.0,
-    show_default=True,
-    callback=_positive,
-    help="Longest an idle stream is watched, in seconds.",
-)
-@click.option(
-    "--lab",
-    "lab",
-    is_flag=False,
-    flag_value="",
-    default=None,
-    metavar="[FAULT,...]",
-    help="Check an in-process Deepgram emulator instead, optionally with faults.",
-)
-@output_options
-@click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
-@click.option("--no-save", is_flag=True, help="Do not save reports by default.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["fail", "warn"]),
-    default="fail",
-    show_default=True,
-    help="Exit 1 on failures only, or on warnings too.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@check_options
 def check(**opts: Any) -> int:
     """Diagnose the path to Deepgram (or --url)."""
     from .commands.check import run_check
@@ -152,6 +176,7 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
         quiet=opts["quiet"],
         command=shlex.join(["wsdoctor", *sys.argv[1:]]),
         color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
+        metrics_file=validate.validate_output_file("--metrics-file", opts["metrics_file"]),
     )
 
 
@@ -270,6 +295,72 @@ def _audit_options(opts: dict[str, Any]) -> AuditOptions:
     )
 
 
+@cli.command()
+@check_options
+@click.option(
+    "--streams",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Real-time streams kept open at once.",
+)
+@click.option(
+    "--duration",
+    type=float,
+    callback=_positive,
+    help="Stop after this many seconds (default: run until Ctrl-C).",
+)
+@click.option(
+    "--interval",
+    type=float,
+    default=300.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds between runs of the quick checks (they also run after each drop).",
+)
+@click.option(
+    "--stall",
+    "stall_s",
+    type=float,
+    default=10.0,
+    show_default=True,
+    callback=_positive,
+    help="Audio flowing with no Results for this long is a silent stall.",
+)
+@click.option("--metrics-port", type=click.IntRange(1, 65535), help="Serve Prometheus /metrics.")
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address for /metrics (0.0.0.0 to let a scraper on another host in).",
+)
+@click.option("--time-scale", type=float, default=1.0, callback=_positive, hidden=True)
+def watch(**opts: Any) -> int:
+    """Keep streams open for a long run and catch the drops a short check misses."""
+    from .commands.watch import run_watch
+
+    registry = load_registry(opts["disable_plugin"])
+    return run_watch(_watch_options(registry, opts), registry)
+
+
+def _watch_options(registry: Registry, opts: dict[str, Any]) -> WatchOptions:
+    import dataclasses
+
+    from . import validate
+    from .commands.watch import WatchOptions
+    from .watch.session import WatchPlan
+    from .watch.stream import Cadence
+
+    check = _check_options(registry, opts)
+    scale = opts["time_scale"]
+    cadence = Cadence(**{f.name: getattr(Cadence(), f.name) * scale
+                         for f in dataclasses.fields(Cadence)})  # fmt: skip
+    cadence = dataclasses.replace(cadence, stall_s=opts["stall_s"])
+    plan = WatchPlan(opts["streams"], opts["duration"], opts["interval"], cadence)
+    host = validate.parse_listen(f"{opts['metrics_host']}:0")[0]
+    return WatchOptions(check, plan, opts["metrics_port"], host)
+
+
 @cli.command("list-checks")
 def list_checks() -> None:
     """List checks, dependencies and plugins."""
@@ -360,11 +451,7 @@ def lab_faults() -> None:
     from .lab.faults import FAULTS
 
     for spec in FAULTS.values():
-        value = (
-            "=S"
-            if spec.takes_seconds
-            else ("[=" + "|".join(spec.choices) + "]" if spec.choices else "")
-        )
+        value = spec.value_hint
         tls = "  (implies --tls)" if spec.needs_tls else ""
         click.echo(f"  {spec.name + value:<34} {spec.help}{tls}")
 

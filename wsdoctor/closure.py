@@ -46,6 +46,18 @@ def classify_close(outcome: Outcome) -> Closure:
     return Closure.SERVER_ERROR
 
 
+def against_window(seconds: float, window_s: float) -> str:
+    """Where a close time falls against the server's idle window, without claiming more
+    precision than the measurement has: within a tolerance it is "at about" the window,
+    so a close at 1.96 s is never shown as "2.0 s, before the server's 2 s window"."""
+    tolerance = max(0.1, window_s * 0.05)
+    if seconds < window_s - tolerance:
+        return f"{window_s - seconds:.1f} s before the server's {window_s:g} s idle window"
+    if seconds > window_s + tolerance:
+        return f"{seconds - window_s:.1f} s after the server's {window_s:g} s idle window"
+    return f"at about the server's {window_s:g} s idle window"
+
+
 def describe(outcome: Outcome) -> str:
     """One human line: the close frames, or what websockets said."""
     if outcome.rcvd_code is not None:

@@ -41,6 +41,7 @@ class Settings:
     ca_file: str | None = None
     insecure: bool = False
     stability_s: float = 10.0
+    slow_handshake_s: float = 2.0  # opening a stream (DNS to 101) slower than this warns
     quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
     accept: frozenset[str] = frozenset()  # --accept: causes turned into info
     environ: Mapping[str, str] = field(default_factory=dict)  # filled by the CLI, once

@@ -51,7 +51,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "keepalive ping timeout",
         "The client's own WebSocket ping got no pong in time: a dead or lossy path, or an "
         "event loop blocked by your code so pongs could not be processed.",
-        ("stability.pong_loss", "stability.dropped"),
+        ("stability.pong_loss", "stability.uplink_too_slow", "stability.dropped"),
         ("stability",),
     ),
     Symptom(

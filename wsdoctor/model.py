@@ -78,7 +78,8 @@ class Span:
 
 @dataclass(frozen=True)
 class Mark:
-    """One event on an audited connection's timeline, in seconds since its 101.
+    """One event on a timeline: an audited connection's (seconds since its 101) or a watch
+    run's (seconds since it started).
 
     `kind` is one of MARK_KINDS; `until` ends a run (audio) or a stretch (an idle gap).
     """
@@ -87,10 +88,12 @@ class Mark:
     kind: str
     label: str = ""
     until: float | None = None
+    value: float | None = None  # a measurement at that moment (rtt: milliseconds)
 
 
 MARK_KINDS = (
     "audio", "keepalive", "control", "server", "client-close", "server-close", "drop", "idle",
+    "rtt", "stall", "reconnect",
 )  # fmt: skip
 
 

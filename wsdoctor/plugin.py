@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypedDict, runtime_checkable
 
 from .model import (
@@ -37,6 +38,16 @@ class Described(Protocol):
     def depends_on(self) -> tuple[str, ...]: ...
     @property
     def tags(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class EntryInfo:
+    """Title and tags of a report entry that no check plugin produced (an audited
+    connection, a watch run)."""
+
+    title: str
+    depends_on: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 
 from .context import CheckContext
@@ -109,7 +109,16 @@ class Runner:
             return CheckResult(
                 check.id, Status.ERROR, f"check returned {type(result).__name__}, not CheckResult"
             )
+        return with_failure_finding(check, result)
+
+
+def with_failure_finding(check: CheckPlugin, result: CheckResult) -> CheckResult:
+    """A failed result that names no failing cause gets `<check>.failed`, so the failure is
+    still a root cause (with generic advice) rather than lost or shown without a title."""
+    if result.status is not Status.FAIL or any(f.level is Level.FAIL for f in result.findings):
         return result
+    finding = Finding(Level.FAIL, f"{check.id}.failed", result.summary or "failed")
+    return replace(result, findings=(*result.findings, finding))
 
 
 def cause_for(check: CheckPlugin, suffixes: Iterable[str]) -> str:
@@ -170,13 +179,17 @@ def root_causes(
     results: Iterable[CheckResult],
     depends_on: Mapping[str, tuple[str, ...]],
     explains: Mapping[str, tuple[str, ...]] | None = None,
+    local: Collection[str] = (),
 ) -> list[str]:
     """The causes of failed checks whose own dependencies all passed: they explain the rest.
 
     `explains` trims consequences that have no dependency edge: when streams drop even
     while audio flows (stability.dropped), the idle and close checks that dropped too
-    are the same fault seen again, not further root causes.
+    are the same fault seen again, not further root causes. `local` names checks that
+    inspect this machine (installed code) rather than observe the path: what they infer
+    comes after every fault that was actually observed, whatever the selection order.
     """
+    results = sorted(results, key=lambda r: r.check_id in local)  # stable: order kept
     by_id = {r.check_id: r for r in results}
     roots: list[str] = []
     for result in by_id.values():

@@ -12,18 +12,10 @@ from dataclasses import dataclass
 
 from ..lab.record import ClientRecord
 from ..model import CheckResult, Finding, Level, Mark, status_of
+from ..plugin import EntryInfo
 from .judge import Policy, Scalar, judge_connection, judge_reconnects, reconnect_after_drop
 
 AUDIT_TAGS = ("audit",)
-
-
-@dataclass(frozen=True)
-class EntryInfo:
-    """Title and tags of a report entry that no check plugin produced."""
-
-    title: str
-    depends_on: tuple[str, ...] = ()
-    tags: tuple[str, ...] = AUDIT_TAGS
 
 
 @dataclass(frozen=True)
@@ -137,9 +129,9 @@ def audit_results(
     ordered = sorted(records, key=lambda r: r.opened_at)
     results = [connection_result(i, r, policy) for i, r in enumerate(ordered, 1)]
     titles = {
-        connection_id(i): EntryInfo(f"Connection {i} ({r.request_id[:8]})")
+        connection_id(i): EntryInfo(f"Connection {i} ({r.request_id[:8]})", tags=AUDIT_TAGS)
         for i, r in enumerate(ordered, 1)
     }
     results.append(session_result(ordered, child, url))
-    titles["session"] = EntryInfo("The audited session")
+    titles["session"] = EntryInfo("The audited session", tags=AUDIT_TAGS)
     return results, titles

@@ -1,6 +1,6 @@
 """close_frame: does a stream end the way the article asks, with a close frame both ways?
 
-Part one streams ~2 s of real-time audio and sends CloseStream: Deepgram must
+Part one streams ~2 s of real-time speech and sends CloseStream: Deepgram must
 answer with final Results, then Metadata, then a 1000 close frame. Part two
 closes from the client side and checks that the close frame is echoed.
 """
@@ -10,8 +10,9 @@ from __future__ import annotations
 from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Finding, Level, Span
-from ..net.audio import tone
+from ..net.audio_plan import plan_audio
 from ..net.session import LiveSession, Outcome
+from ..net.speech import speech
 from ..plugin import StreamCheck
 
 NO_CLOSE_FRAME = "close_frame.no_close_frame"
@@ -65,6 +66,7 @@ class CloseFrameCheck(StreamCheck):
         return AUDIO_S + CLOSE_WAIT_S + ECHO_WAIT_S + 2 * settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
+        plan_audio(ctx.route.target.url).require()  # NotApplicable: a skip, before connecting
         first = await self._close_stream(ctx)
         second = await self._client_close(ctx)
         parts = (after_close_stream(first), after_client_close(second))
@@ -85,14 +87,14 @@ class CloseFrameCheck(StreamCheck):
     async def _close_stream(self, ctx: CheckContext) -> Outcome:
         async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             seconds = QUICK_AUDIO_S if ctx.settings.quick else AUDIO_S
-            if await session.send_audio(tone(seconds)):
+            if await session.send_audio(speech(seconds)):
                 await session.send_control("CloseStream")
             return await session.wait_closed(min(CLOSE_WAIT_S, ctx.settings.check_timeout_s))
 
     async def _client_close(self, ctx: CheckContext) -> Outcome:
         echo_wait = min(ECHO_WAIT_S, ctx.settings.check_timeout_s)
         async with LiveSession(ctx.route, ctx.api_key, close_timeout=echo_wait) as session:
-            await session.send_audio(tone(0.2), realtime=False)
+            await session.send_audio(speech(0.2), realtime=False)
             return await session.close()
 
 

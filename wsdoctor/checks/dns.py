@@ -11,7 +11,15 @@ from ..context import CheckContext
 from ..model import CheckResult
 from ..net.dnsquery import DnsAnswers, query
 from ..net.errors import NetError
-from ..net.resolve import Resolved, ip_literal, is_non_public_address, is_public_name, resolve
+from ..net.resolve import (
+    HOSTS_FILE,
+    Resolved,
+    from_hosts_file,
+    ip_literal,
+    is_non_public_address,
+    is_public_name,
+    resolve,
+)
 from ..plugin import Check, Details
 
 NXDOMAIN = "dns.nxdomain"
@@ -49,10 +57,34 @@ def _dns_evidence(answers: DnsAnswers, system: Resolved | None) -> dict[str, str
     return evidence
 
 
+DNS_SAID = {
+    "nxdomain": "says NXDOMAIN",
+    "no_answer": "has no address for it",
+    "timeout": "did not answer in time",
+    "servfail": "says SERVFAIL",
+}
+
+
 def cause_of(errors: list[NetError]) -> str:
     """The most telling error's cause; an empty answer with no error has no addresses."""
     causes = [f"dns.{e.suffix}" for e in errors if f"dns.{e.suffix}" in _FAILURE_TEXT]
     return next(iter(causes), NO_ANSWER)
+
+
+def answering_source(host: str, system: Resolved | None, answers: DnsAnswers) -> str:
+    """Who gave the addresses the client will use: the hosts file or the DNS resolver.
+
+    When the hosts file answered, what DNS said (often NXDOMAIN for a name that only
+    lives there) is kept beside it, so the resolver is not credited with the answer.
+    """
+    if system is None or not from_hosts_file(host, system.addresses):
+        return f"resolver {answers.resolver}"
+    error = answers.error_for_verdict()
+    if answers.all_addresses or error is None:
+        dns_said = "answers too"
+    else:
+        dns_said = DNS_SAID.get(error.suffix, f"failed ({error.suffix})")
+    return f"hosts file {HOSTS_FILE}; DNS {answers.resolver} {dns_said}"
 
 
 class DnsCheck(Check):
@@ -85,11 +117,14 @@ class DnsCheck(Check):
         if not addresses:
             return self._failure(host, answers, system_error, evidence)
         ctx.share(ADDRESSES, tuple(addresses))
-        summary = f"{host} -> {', '.join(addresses[:4])} (resolver {answers.resolver})"
+        source = answering_source(host, system, answers)
+        evidence["answered_by"] = source
+        summary = f"{host} -> {', '.join(addresses[:4])} ({source})"
         summary += f"; {note}" if note else ""
         details: Details = {"measurements": measurements, "evidence": evidence}
         if is_public_name(host) and any(is_non_public_address(a) for a in addresses):
-            text = f"public name {host} resolved to a non-public address: {', '.join(addresses)}"
+            listed = ", ".join(addresses)
+            text = f"public name {host} resolved to a non-public address: {listed} ({source})"
             return self.warned(PRIVATE_ANSWER, text, **details)
         return self.passed(summary, **details)
 

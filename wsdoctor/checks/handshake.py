@@ -21,6 +21,7 @@ BAD_REQUEST = "handshake.bad_request"
 UPGRADE_REJECTED = "handshake.upgrade_rejected"
 RATE_LIMITED = "handshake.rate_limited"
 TIMEOUT = "handshake.timeout"
+SLOW = "handshake.slow"
 SERVER_ERROR = "handshake.server_error"
 GATEWAY_ERROR = "handshake.gateway_error"
 INTERMEDIARY_REFUSED = "handshake.intermediary_refused"
@@ -42,6 +43,15 @@ PHASES = (
 
 def phases(timings_ms: Mapping[str, float]) -> tuple[Phase, ...]:
     return tuple(Phase(label, timings_ms[key]) for key, label in PHASES if key in timings_ms)
+
+
+def slowest(timings_ms: Mapping[str, float]) -> str:
+    """The phase of opening a stream that took longest, as a clause for a summary."""
+    opening = [p for p in phases(timings_ms) if p.label != "First server frame"]
+    if not opening:
+        return ""
+    worst = max(opening, key=lambda phase: phase.ms)
+    return f"; slowest phase: {worst.label} {worst.ms:.0f} ms"
 
 
 def rejection(
@@ -95,6 +105,7 @@ class HandshakeCheck(Check):
         SERVER_ERROR,
         GATEWAY_ERROR,
         INTERMEDIARY_REFUSED,
+        SLOW,
     )
     provides = (UPGRADED,)
 
@@ -122,12 +133,18 @@ class HandshakeCheck(Check):
         rid = evidence.get("dg_request_id", "none")
         to_101 = sum(v for k, v in session.timings_ms.items() if k != "first_frame_ms")
         summary = f"101 Switching Protocols in {to_101:.0f} ms (dg-request-id {rid})"
-        return self.passed(
-            summary,
-            measurements=session.timings_ms,
-            evidence=evidence,
-            phases=phases(session.timings_ms),
-        )
+        threshold_ms = ctx.settings.slow_handshake_s * 1000
+        measurements = {**session.timings_ms, "to_101_ms": round(to_101, 2)}
+        measurements["slow_threshold_ms"] = threshold_ms
+        details = {
+            "measurements": measurements,
+            "evidence": evidence,
+            "phases": phases(session.timings_ms),
+        }
+        if to_101 > threshold_ms:
+            text = f"{summary}: slower than {threshold_ms:.0f} ms{slowest(session.timings_ms)}"
+            return self.warned(SLOW, text, **details)
+        return self.passed(summary, **details)
 
     async def _first_frame(self, session: LiveSession) -> None:
         """A moment of silence and Finalize make Deepgram answer at once: time that answer.
@@ -135,8 +152,9 @@ class HandshakeCheck(Check):
         The close goes out right behind them, so the answer and the close echo share
         one round trip and the check costs little more than a bare connect and close.
         """
-        await session.send_audio(silence(0.1), realtime=False)
-        await session.send_control("Finalize")
+        if session.audio.fmt is not None:  # else an encoding wsdoctor cannot produce
+            await session.send_audio(silence(0.1), realtime=False)
+            await session.send_control("Finalize")
         await session.close()
 
     def _refused(

@@ -4,19 +4,31 @@ Deepgram closes a stream that receives nothing for about 10 s with Metadata and
 1011 NET-0001: that is documented behaviour, so it passes (with the advice that
 avoids it). A stream that dies sooner without Deepgram's close frame was cut by
 something in between, and the measured seconds are what the network team needs.
+
+A stream still "open" when the watch ends has not necessarily survived: a NAT or
+firewall that forgets an idle flow sends nothing, so the close frame is simply lost.
+Then the stream is probed (net/probe.py), and side streams probed once each at
+fractions of the window bound when the path died (silence.py).
 """
 
 from __future__ import annotations
 
-from ..closure import Closure, classify_close, describe
+from ..closure import Closure, against_window, classify_close, describe
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Span
+from ..net.outcome import Outcome
+from ..net.probe import Probe, SideProbes, probe
 from ..net.session import LiveSession
-from ..plugin import StreamCheck
+from ..plugin import Details, StreamCheck
+from ..silence import describe_probes, pong_deadline, probe_times, silent_bounds
+from .keepalive import plan
 
 INTERMEDIARY_DROP = "idle_timeout.intermediary_drop"
 SERVER_TIMEOUT = "idle_timeout.server_timeout"
 NO_CLOSE_SEEN = "idle_timeout.no_close_seen"
+UNEXPECTED_CLOSE = "idle_timeout.unexpected_close"
+SILENT_DROP = "idle_timeout.silent_drop"
+BELOW_KEEPALIVE_INTERVAL = "idle_timeout.below_keepalive_interval"
 
 
 class IdleTimeoutCheck(StreamCheck):
@@ -24,19 +36,59 @@ class IdleTimeoutCheck(StreamCheck):
     title = "Idle stream lifetime"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (INTERMEDIARY_DROP, SERVER_TIMEOUT, NO_CLOSE_SEEN)
+    causes = (
+        INTERMEDIARY_DROP,
+        SERVER_TIMEOUT,
+        NO_CLOSE_SEEN,
+        UNEXPECTED_CLOSE,
+        SILENT_DROP,
+        BELOW_KEEPALIVE_INTERVAL,
+    )
 
     def deadline_s(self, settings: Settings) -> float:
-        return settings.idle_max_s + settings.check_timeout_s
+        probing = pong_deadline(settings.check_timeout_s)
+        return settings.idle_max_s + probing + settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
-        async with LiveSession(ctx.route, ctx.api_key) as session:
-            outcome = await session.wait_closed(ctx.settings.idle_max_s)
+        settings = ctx.settings
+        deadline = pong_deadline(settings.check_timeout_s)
+        times = probe_times(settings.server_idle_s, settings.idle_max_s)
+        async with SideProbes(ctx.route, ctx.api_key, times, deadline) as side:
+            async with LiveSession(ctx.route, ctx.api_key) as session:
+                outcome = await session.wait_closed(settings.idle_max_s)
+                last = None if outcome.closed else await probe(session, deadline)
+                outcome = await session.outcome()
+            if last is not None and last.dead:
+                return self._silent_drop(ctx, outcome, [*await side.results(), last])
+        return self._judge(ctx, outcome, last)
+
+    def _silent_drop(self, ctx: CheckContext, outcome: Outcome, probes: list[Probe]) -> CheckResult:
+        """No close frame, and the stream no longer answers: a hop forgot the idle flow."""
+        bounds = silent_bounds(probes)
+        assert bounds is not None  # the last probe is dead
+        text = (
+            f"no close frame in {ctx.settings.idle_max_s:g} s, and a ping then got no pong: "
+            f"something on the path silently dropped the idle connection; {bounds.text()}. "
+            f"Deepgram's NET-0001 close (due after about {ctx.settings.server_idle_s:g} s) "
+            "never arrived"
+        )
+        measured = {"alive_after_idle_s": bounds.alive_s, "dead_by_idle_s": bounds.dead_by_s}
+        details: Details = {
+            "measurements": measured,
+            "evidence": {**outcome.evidence(), "probes": describe_probes(probes)},
+            "spans": (Span("Idle, until silently dropped", bounds.dead_by_s),),
+        }
+        return self.failed(SILENT_DROP, text, **details)
+
+    def _judge(self, ctx: CheckContext, outcome: Outcome, last: Probe | None) -> CheckResult:
         closure = classify_close(outcome)
         closed_at = outcome.closed_at_s
         measurements = {"idle_close_s": closed_at} if closed_at is not None else {}
         spans = (Span("Idle stream", closed_at),) if closed_at is not None else ()
-        details = {"measurements": measurements, "evidence": outcome.evidence(), "spans": spans}
+        evidence = outcome.evidence()
+        if last is not None:
+            evidence["probes"] = describe_probes([last])
+        details: Details = {"measurements": measurements, "evidence": evidence, "spans": spans}
         window = ctx.settings.server_idle_s
         if closure is Closure.NET0001:
             summary = (
@@ -46,13 +98,31 @@ class IdleTimeoutCheck(StreamCheck):
             )
             return self.noted(SERVER_TIMEOUT, summary, **details)
         if closure is Closure.STILL_OPEN:
-            text = f"still open after {ctx.settings.idle_max_s:g} s; no idle timeout seen"
+            text = (
+                f"still open after {ctx.settings.idle_max_s:g} s, and it still answers pings; "
+                "no idle timeout seen"
+            )
             return self.warned(NO_CLOSE_SEEN, text, **details)
         seconds = outcome.closed_at_s or 0.0
-        when = (
-            f"before the server's {window:g} s window" if seconds < window else "without NET-0001"
+        when = against_window(seconds, window)
+        if closure is Closure.SERVER_ERROR:  # a close frame, but not Deepgram's idle close
+            text = (
+                f"the idle stream was closed after {seconds:.2f} s ({when}) with "
+                f"{describe(outcome).removeprefix('server closed ')}, not 1011 NET-0001"
+            )
+            return self.failed(UNEXPECTED_CLOSE, text, **details)
+        text = (
+            f"the idle stream was cut after {seconds:.2f} s ({when}), without NET-0001: "
+            f"{describe(outcome)}"
         )
-        text = f"the idle stream was cut after {seconds:.1f} s, {when}: {describe(outcome)}"
+        interval = plan(ctx.settings)[0]
+        if seconds < interval + max(0.1, interval * 0.05):  # at or below, within measurement
+            text += (
+                f". That is no longer than the {interval:g} s between KeepAlive messages, so "
+                "KeepAlive at that pace cannot hold a stream open on this path: send it more "
+                f"often than every {seconds:.1f} s, or have the intermediary's idle timeout raised"
+            )
+            return self.failed(BELOW_KEEPALIVE_INTERVAL, text, **details)
         return self.failed(INTERMEDIARY_DROP, text, **details)
 
 

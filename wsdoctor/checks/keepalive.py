@@ -39,11 +39,11 @@ class KeepaliveCheck(StreamCheck):
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
         interval, hold = plan(ctx.settings)
-        sent = 0
+        sent, last_sent = 0, 0.0
         async with LiveSession(ctx.route, ctx.api_key) as session:
             await session.send_audio(silence(0.1), realtime=False)
             while session.now() < hold and await session.send_control("KeepAlive"):
-                sent += 1
+                sent, last_sent = sent + 1, session.now()
                 await session.sleep_unless_closed(min(interval, hold - session.now()))
             if session.is_open:
                 await session.send_control("CloseStream")
@@ -68,7 +68,14 @@ class KeepaliveCheck(StreamCheck):
         if closure is Closure.SERVER_ERROR:
             text = f"the server ended the stream ({describe(outcome)}); see close_frame"
             return self.warned(SERVER_CLOSED, text, **details)
-        text = f"the stream was cut after {held:.1f} s despite KeepAlive: {describe(outcome)}"
+        # How long the stream had been quiet when cut: next to idle_timeout's measurement it
+        # tells a hop idle timer shorter than the KeepAlive pace from a lifetime limit.
+        quiet = round(held - max(last_sent, session.last_received_s), 2)
+        measurements["quiet_before_cut_s"] = quiet
+        text = (
+            f"the stream was cut after {held:.1f} s despite KeepAlive, {quiet:.1f} s after the "
+            f"last frame (KeepAlive every {interval:g} s): {describe(outcome)}"
+        )
         return self.failed(INTERMEDIARY_DROP, text, **details)
 
 

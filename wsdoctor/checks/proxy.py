@@ -6,12 +6,14 @@ ALL_PROXY), compared with httpx's choice, then proven with a real CONNECT.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import socket
 from collections.abc import Mapping
 
 from ..context import CheckContext
 from ..model import CheckResult
-from ..net.errors import NetError
+from ..net.errors import CertificateRejected, NetError, boundary
 from ..net.hop import Tunnel, connect_tcp, open_tunnel
 from ..net.resolve import resolve
 from ..net.route import ProxyEndpoint, Route
@@ -23,6 +25,7 @@ AUTH_REQUIRED = "proxy.auth_required"
 UPSTREAM_FAILED = "proxy.upstream_failed"
 BAD_CONFIG = "proxy.bad_config"
 CLIENTS_DISAGREE = "proxy.clients_disagree"
+UNTRUSTED_CERTIFICATE = "proxy.untrusted_certificate"
 IDENTIFYING_HEADERS = ("server", "via", "proxy-agent", "x-squid-error", "x-cache")
 
 
@@ -47,6 +50,28 @@ def refusal_cause(status: int) -> str:
     return CONNECT_DENIED
 
 
+async def proxy_tls(sock: socket.socket, route: Route, proxy: ProxyEndpoint) -> None:
+    """The TLS handshake a client makes with an https:// proxy, with the same trust
+    (--ca-file included). Takes the socket over; raises NetError on failure."""
+    context = route.proxy_ssl_context()
+    timeout = route.timeouts.proxy
+    try:
+        with boundary("proxy"):
+            _, writer = await asyncio.wait_for(
+                asyncio.open_connection(
+                    sock=sock,
+                    ssl=context,
+                    server_hostname=proxy.host,
+                    ssl_handshake_timeout=timeout,
+                ),
+                timeout,
+            )
+    except BaseException:
+        sock.close()
+        raise
+    writer.transport.abort()
+
+
 class ProxyCheck(Check):
     id = "proxy"
     title = "Proxy settings and CONNECT"
@@ -58,6 +83,7 @@ class ProxyCheck(Check):
         UPSTREAM_FAILED,
         BAD_CONFIG,
         CLIENTS_DISAGREE,
+        UNTRUSTED_CERTIFICATE,
     )
 
     async def run(self, ctx: CheckContext) -> CheckResult:
@@ -84,6 +110,19 @@ class ProxyCheck(Check):
             text = f"cannot reach proxy {proxy.address} ({exc})"
             return self.failed(UNREACHABLE, text, evidence=evidence)
         measurements = {"proxy_tcp_ms": connect_ms}
+        if proxy.scheme == "https":
+            try:
+                await proxy_tls(sock, route, proxy)
+            except NetError as exc:
+                cause = (
+                    UNTRUSTED_CERTIFICATE if isinstance(exc, CertificateRejected) else UNREACHABLE
+                )
+                text = f"TLS to the https:// proxy {proxy.address} failed: {exc}"
+                return self.failed(cause, text, evidence=evidence, measurements=measurements)
+            summary = f"https proxy {proxy.address}: its certificate verifies (tunnel not tested)"
+            return self._compare(
+                route, summary, {"evidence": evidence, "measurements": measurements}
+            )
         try:
             if not proxy.is_http:
                 summary = f"{proxy.scheme} proxy {proxy.address} reachable (tunnel not tested)"

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import ssl
 import time
+from typing import TYPE_CHECKING
 
 from ..context import CheckContext
 from ..model import CheckResult
 from ..net.route import Route
 from ..plugin import Check, Details
+
+if TYPE_CHECKING:
+    import httpx
 
 UNREACHABLE = "rest.unreachable"
 UNAUTHORIZED = "rest.unauthorized"
@@ -31,6 +35,21 @@ def httpx_verify(route: Route) -> ssl.SSLContext | bool:
     return context
 
 
+def httpx_proxy_for(route: Route) -> httpx.Proxy | str | None:
+    """The proxy as httpx is handed it; an https:// proxy's certificate gets --ca-file too."""
+    import httpx
+
+    url = route.httpx_choice.url
+    if url is None or not url.lower().startswith("https://"):
+        return url
+    verify = httpx_verify(route)
+    if isinstance(verify, ssl.SSLContext):
+        return httpx.Proxy(url, ssl_context=verify)
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # --insecure
+    return httpx.Proxy(url, ssl_context=context)
+
+
 class RestCheck(Check):
     id = "rest"
     title = "REST API fallback"
@@ -45,7 +64,7 @@ class RestCheck(Check):
         url = route.target.http_base + KEY_CHECK_PATH
         key = ctx.api_key.reveal()
         headers = {"Authorization": f"Token {key}"} if key else {}
-        proxy = route.httpx_choice.url  # decided once, as httpx itself would (trust_env off)
+        proxy = httpx_proxy_for(route)  # decided once, as httpx itself would (trust_env off)
         started = time.monotonic()
         try:
             async with httpx.AsyncClient(

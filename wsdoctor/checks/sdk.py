@@ -78,8 +78,8 @@ class SdkCheck(Check):
         if dg_version:
             legacy = deepgram_uses_legacy_websockets()
             evidence["deepgram_async_uses_legacy_websockets"] = legacy
-            if legacy and proxy:
-                return self.failed(
+            if legacy and proxy:  # a fact about installed code, not a failure seen on the path
+                return self.warned(
                     LEGACY_CLIENT_IGNORES_PROXY,
                     f"deepgram-sdk {dg_version}'s async live client uses websockets.legacy, "
                     "which ignores the proxy configured here",

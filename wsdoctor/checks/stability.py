@@ -1,41 +1,45 @@
 """stability: does a stream carrying real-time audio stay up, and how quick is the path?
 
-Streams audio at real-time pace and pings every second. A dead path sends no
-error at all while library pings are off, and with them it takes websockets 40 s
-to notice; here the first pong missing its own deadline ends the check, since on
-TCP a pong that is seconds late means the path has stalled or died.
+Streams the speech clip at real-time pace and pings four times a second. A dead path
+sends no error at all while library pings are off, and with them it takes
+websockets 40 s to notice; here the first pong missing its own deadline ends the
+check, since on TCP a pong that is seconds late means the path has stalled or died.
+Unless the uplink is merely slow: then the pings wait behind queued audio. So the
+client's queue is sampled throughout (net/uplink.py), and an uplink slower than the
+audio is named with its measured rate instead of a stall.
 """
 
 from __future__ import annotations
 
 import asyncio
-import statistics
+import contextlib
 import time
 
 from ..closure import Closure, classify_close, describe
 from ..context import CheckContext, Settings
-from ..model import CheckResult, Span
-from ..net.audio import tone
+from ..model import CheckResult, Evidence, Span
+from ..net.audio_plan import plan_audio
 from ..net.session import LiveSession, Outcome
+from ..net.speech import speech
+from ..net.uplink import Sample, Uplink, assess
 from ..plugin import Details, StreamCheck
+from ..rttstats import judged_latency_ms, judges_jitter, latency_text, rtt_measurements
 
 DROPPED = "stability.dropped"
 HIGH_LATENCY = "stability.high_latency"
 JITTER = "stability.jitter"
 PONG_LOSS = "stability.pong_loss"
 SERVER_CLOSED = "stability.server_closed"
+UPLINK_TOO_SLOW = "stability.uplink_too_slow"
 
-PING_EVERY_S = 1.0
+PING_EVERY_S = 0.25  # 40 pongs in the default 10 s: enough for a p95 that is not the max
 PONG_DEADLINE_S = 2.0
 HIGH_P95_MS = 500.0
 JITTER_MS = 150.0
 CHUNK_S = 0.1
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+SAMPLE_EVERY_S = 0.1
+LAG_S = 0.5  # audio trailing real time by more than this (plus the RTT) is a backlog
+MAX_SAMPLES = 20_000
 
 
 class Pinger:
@@ -69,33 +73,56 @@ class StabilityCheck(StreamCheck):
     title = "Stream stability under real-time audio"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS, SERVER_CLOSED)
+    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS, SERVER_CLOSED, UPLINK_TOO_SLOW)
 
     def deadline_s(self, settings: Settings) -> float:
         return settings.stability_s + PONG_DEADLINE_S + settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
         seconds = ctx.settings.stability_s
+        plan_audio(ctx.route.target.url).require()  # NotApplicable: a skip, before connecting
+        samples: list[Sample] = []
         async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             pinger = Pinger(session)
             until = time.monotonic() + seconds
             pings = asyncio.create_task(pinger.run(until))
-            streaming = asyncio.create_task(session.send_audio(tone(seconds), CHUNK_S))
+            streaming = asyncio.create_task(session.send_audio(speech(seconds), CHUNK_S))
+            schedule = Schedule(session, seconds)
+            sampling = asyncio.create_task(sample_uplink(schedule, samples, streaming))
             await asyncio.wait({pings, streaming}, return_when=asyncio.FIRST_COMPLETED)
             if pinger.dead:
                 streaming.cancel()
             await asyncio.gather(pings, streaming, return_exceptions=True)
+            await asyncio.gather(sampling, return_exceptions=True)  # ends with the audio
             dropped_at = session.closed_at
-            if session.is_open:
-                await session.send_control("CloseStream")
+            if session.is_open:  # behind a slow uplink even this waits: do not wait long
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(session.send_control("CloseStream"), PONG_DEADLINE_S)
             outcome = await session.outcome()
-        return self._verdict(pinger, seconds, dropped_at, outcome)
+            extensions = session.extensions
+        uplink = assess(samples, LAG_S + self._rtt_s(pinger), PONG_DEADLINE_S)
+        evidence = {**outcome.evidence(), "extensions": extensions}
+        return self._verdict(pinger, seconds, dropped_at, outcome, uplink, evidence)
+
+    @staticmethod
+    def _rtt_s(pinger: Pinger) -> float:
+        """The path's own round trip: the quickest pong, before any queue built up."""
+        return min(pinger.rtts_ms) / 1000 if pinger.rtts_ms else 0.0
 
     def _verdict(
-        self, pinger: Pinger, seconds: float, dropped_at: float | None, outcome: Outcome
+        self,
+        pinger: Pinger,
+        seconds: float,
+        dropped_at: float | None,
+        outcome: Outcome,
+        uplink: Uplink | None,
+        evidence: Evidence,
     ) -> CheckResult:
         measurements = self._measure(pinger)
-        details: Details = {"measurements": measurements, "evidence": outcome.evidence()}
+        measurements.update(uplink.measurements() if uplink else {})
+        details: Details = {"measurements": measurements, "evidence": evidence}
+        if uplink is not None and uplink.too_slow:
+            return self.failed(UPLINK_TOO_SLOW, too_slow_text(uplink, pinger), **details)
         if dropped_at is not None and classify_close(outcome) is Closure.SERVER_ERROR:
             text = f"the server ended the stream after {dropped_at:.1f} s ({describe(outcome)})"
             return self.warned(SERVER_CLOSED, text + "; see close_frame", **details)
@@ -111,26 +138,69 @@ class StabilityCheck(StreamCheck):
             )
             return self.failed(PONG_LOSS, text, **details)
         summary = f"{seconds:g} s of real-time audio, {len(pinger.rtts_ms)} pings"
-        if pinger.rtts_ms:
-            p50, p95 = measurements["rtt_p50_ms"], measurements["rtt_p95_ms"]
-            summary += f", RTT p50 {p50:.1f} ms / p95 {p95:.1f} ms"
-        if measurements.get("rtt_p95_ms", 0) > HIGH_P95_MS:
+        summary += latency_text(measurements)
+        if judged_latency_ms(measurements) > HIGH_P95_MS:
             return self.warned(HIGH_LATENCY, f"{summary}: high latency", **details)
-        if measurements.get("jitter_ms", 0) > JITTER_MS:
+        if judges_jitter(measurements) and measurements.get("jitter_ms", 0) > JITTER_MS:
             jitter = measurements["jitter_ms"]
             return self.warned(JITTER, f"{summary}: jitter {jitter:.0f} ms", **details)
         return self.passed(summary, **details)
 
     def _measure(self, pinger: Pinger) -> dict[str, float]:
-        rtts = pinger.rtts_ms
-        measurements = {"pongs": float(len(rtts))}
+        measurements = rtt_measurements(pinger.rtts_ms)
         if pinger.dead_after_s is not None:
             measurements["pong_missing_after_s"] = pinger.dead_after_s
-        if rtts:
-            measurements["rtt_p50_ms"] = round(statistics.median(rtts), 2)
-            measurements["rtt_p95_ms"] = round(percentile(rtts, 0.95), 2)
-            measurements["jitter_ms"] = round(statistics.pstdev(rtts), 2)
         return measurements
+
+
+class Schedule:
+    """The real-time schedule of the audio: how much was due when each sample is taken."""
+
+    def __init__(self, session: LiveSession, seconds: float) -> None:
+        self.session, self.seconds = session, seconds
+        self.started = session.now()
+
+    def record(self, samples: list[Sample]) -> None:
+        """Only while the stream is open: a closed transport's queue reads empty."""
+        if not self.session.is_open:
+            return
+        due = min(self.session.now() - self.started, self.seconds)
+        taken = self.session.uplink_sample(due)
+        if taken is not None and len(samples) < MAX_SAMPLES:
+            samples.append(taken)
+
+
+async def sample_uplink(
+    schedule: Schedule, samples: list[Sample], streaming: asyncio.Task[bool]
+) -> None:
+    """What the client has written against what is still queued, while audio is being
+    written: once the last chunk is handed over, the queue drains, which says nothing
+    about whether the link kept up."""
+    try:
+        while not streaming.done():
+            schedule.record(samples)
+            await asyncio.wait({streaming}, timeout=SAMPLE_EVERY_S)
+    finally:
+        schedule.record(samples)
+
+
+def too_slow_text(uplink: Uplink, pinger: Pinger) -> str:
+    """The measured rate against what real time needs, in the units a network team uses."""
+    rate, need = kbit(uplink.rate_Bps), kbit(uplink.need_Bps)
+    text = (
+        f"the uplink carried {rate} of audio that needs {need} on the wire: within "
+        f"{uplink.at_s:.1f} s the audio reaching the server fell {uplink.behind_s:.1f} s "
+        "behind real time and the client's queue never emptied. "
+        "Live transcription falls ever further behind on this link (more bandwidth, "
+        "less competing upload, or a lower-bitrate encoding)"
+    )
+    if pinger.dead:
+        text += "; pings queued behind the audio missed their deadline, a consequence"
+    return text
+
+
+def kbit(bytes_per_second: float) -> str:
+    return f"{bytes_per_second * 8 / 1000:.0f} kbit/s"
 
 
 check = StabilityCheck()

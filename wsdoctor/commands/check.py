@@ -49,6 +49,7 @@ class CheckOptions:
     quiet: bool = False
     command: str = ""
     color_env: Mapping[str, str] = field(default_factory=dict)  # NO_COLOR / TERM, read by the CLI
+    metrics_file: str | None = None  # node_exporter textfile, written after the run
 
 
 def exit_code(report: Report, fail_on: str) -> ExitCode:
@@ -201,10 +202,27 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
         if progress:
             progress.close()
     report = session.report(ended_by is not None)
-    unsaved = emit_report(report, options)
+    unsaved = emit_report(report, options) + export_metrics(report, options)
     if isinstance(ended_by, Terminated):
         return ExitCode.TERMINATED
     return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
+
+
+def export_metrics(report: Report, options: CheckOptions) -> list[str]:
+    """The run as Prometheus metrics in a textfile; the path if it could not be written."""
+    if not options.metrics_file:
+        return []
+    from ..metrics import Metrics
+
+    metrics = Metrics(report.target.host)
+    metrics.observe_report(report)
+    try:
+        metrics.write_textfile(options.metrics_file)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        print(f"wsdoctor: error: cannot write {options.metrics_file}: {why}", file=sys.stderr)
+        return [options.metrics_file]
+    return []
 
 
 def emit_report(report: Report, options: OutputChoice) -> list[str]:

@@ -8,11 +8,13 @@ Layout, from pure to I/O:
   events.py      the events a client causes and the actions a server takes (plain values)
   stream.py      one live stream as a sans-I/O state machine: handle(event, now) -> actions
   transcript.py  the audio timeline: Results, SpeechStarted, UtteranceEnd, Metadata
+  clip.py        recognises wsdoctor's speech clip in a stream; Results then carry its words
   messages.py    Deepgram-shaped JSON bodies
   fault_hooks.py what a fault can bend (class Fault) and each fault as a subclass
   faults.py      the fault table (FAULTS), spec parsing, and the active faults combined
   config.py      LabConfig;  record.py: ClientRecord, what a client did on a connection
   wire.py        the stream model on an aiohttp WebSocket, with an injectable clock
+  throttle.py    the slow-uplink fault: reads the socket at a byte rate (TCP backpressure)
   endpoints.py   the handshake and REST routes (class Lab)
   server.py      serving a Lab, plain or TLS;  inprocess.py, serve.py: its two callers
 """

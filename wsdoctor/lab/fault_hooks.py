@@ -10,6 +10,7 @@ validates fault specs without loading aiohttp.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ HOSTILE_REASON = "<script>document.title='pwned'</script>\u202e\u0007<img src=x 
 OVERSIZED_HEADER_BYTES = 70_000  # past every client's header-size limit
 OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024  # past the usual 1 MiB frame limits
 WRONG_HOST = "wrong-host.wsdoctor.invalid"
+SLOW_UPLINK_MSS = 1400
+SLOW_UPLINK_RECEIVE_BUFFER = 4096  # Linux doubles it for its bookkeeping
 UPGRADE_STRIPPED_PAGE = (
     "<!doctype html><html><head><title>Gateway</title></head><body>"
     "<h1>Welcome</h1><p>This page is served by a gateway that removed the Upgrade header.</p>"
@@ -104,6 +107,24 @@ class Fault:
     def answers_pings(self) -> bool:
         return True
 
+    def mutes_results(self, now: float) -> bool:
+        """Send no more Results while the stream stays open: a stalled recognizer."""
+        return False
+
+    def forgets_idle_flow_after(self, window_s: float) -> float | None:
+        """Seconds of idleness (as the model counts it) after which a hop in between forgets
+        the flow: nothing passes either way from then on, not even NET-0001, and TCP stays
+        open. `window_s` is the server's idle window. None: no such hop."""
+        return None
+
+    def read_rate(self) -> float | None:
+        """Bytes per second the server takes off the socket after the 101 (None: at once)."""
+        return None
+
+    def listen_options(self) -> tuple[tuple[int, int, int], ...]:
+        """setsockopt arguments for the listening socket, before any client connects."""
+        return ()
+
     def close_reason(self, reason: str) -> str:
         return reason
 
@@ -154,6 +175,11 @@ class DropAfter(TimedFault):
         return self.seconds, Drop(reset=False)
 
 
+class MuteAfter(TimedFault):
+    def mutes_results(self, now: float) -> bool:
+        return now >= self.seconds
+
+
 class ResetAfter(TimedFault):
     def timer(self) -> tuple[float, Action]:
         return self.seconds, Drop(reset=True)
@@ -177,6 +203,15 @@ class NoPong(Fault):
         return False
 
 
+class SilentIdle(Fault):
+    """A NAT or stateful firewall that forgets idle flows: after `value` seconds of idleness
+    (default: the server's window, so its close frame is the first thing lost) the client
+    hears nothing more, pings included, and gets no FIN or RST either."""
+
+    def forgets_idle_flow_after(self, window_s: float) -> float:
+        return min(float(self.value), window_s) if self.value else window_s
+
+
 class DataError(Fault):
     def rejects_audio(self) -> Close:
         return Close(1008, messages.DATA0000_REASON)
@@ -185,6 +220,23 @@ class DataError(Fault):
 class Net0000(Fault):
     def after_audio(self) -> Close:
         return Close(1011, messages.NET0000_REASON)
+
+
+class SlowUplink(Fault):
+    """A thin uplink: the client's frames are read at `value` kB/s, so TCP backpressure
+    builds in the client as behind a bottleneck link (lab/throttle.py)."""
+
+    def read_rate(self) -> float:
+        return float(self.value or 0) * 1000
+
+    def listen_options(self) -> tuple[tuple[int, int, int], ...]:
+        """An Ethernet-sized MSS and a small receive buffer, from the SYN on: loopback's
+        64 kB segments and a roomy buffer would swallow seconds of audio before any
+        backpressure, and make the client's acknowledgements arrive in bursts."""
+        return (
+            (socket.IPPROTO_TCP, socket.TCP_MAXSEG, SLOW_UPLINK_MSS),
+            (socket.SOL_SOCKET, socket.SO_RCVBUF, SLOW_UPLINK_RECEIVE_BUFFER),
+        )
 
 
 class Hostile(Fault):

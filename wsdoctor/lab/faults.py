@@ -23,13 +23,16 @@ from .fault_hooks import (
     DropOnClose,
     Fault,
     Hostile,
+    MuteAfter,
     Net0000,
     NoCloseReply,
     NoPong,
     RateLimit,
     Refusal,
     ResetAfter,
+    SilentIdle,
     SlowHandshake,
+    SlowUplink,
     TlsExpired,
     TlsWrongHost,
     UpgradeStripped,
@@ -50,6 +53,16 @@ class FaultSpec:
     default: str | None = None
     needs_tls: bool = False
     choices: tuple[str, ...] = ()
+    takes_rate: bool = False  # a value in kB/s
+
+    @property
+    def value_hint(self) -> str:
+        """How the value is written in `lab faults`: =S, =KBPS, [=a|b], or nothing."""
+        if self.takes_seconds:
+            return "=S"
+        if self.takes_rate:
+            return "=KBPS"
+        return "[=" + "|".join(self.choices) + "]" if self.choices else ""
 
 
 # One row per fault: its name, its class, its help. Row order is also precedence:
@@ -94,6 +107,28 @@ FAULTS: dict[str, FaultSpec] = {
             "never echo the client's close frame; ignore CloseStream",
         ),
         FaultSpec("no-pong", NoPong, "do not answer WebSocket pings"),
+        FaultSpec(
+            "mute-after",
+            MuteAfter,
+            "stop sending Results S seconds into the stream, which stays open: a silent stall",
+            takes_seconds=True,
+            default="2",
+        ),
+        FaultSpec(
+            "silent-idle",
+            SilentIdle,
+            "after S seconds idle (default: the idle window) go silent, pings and NET-0001 "
+            "included, with TCP left open: a NAT or firewall that forgot the flow",
+            takes_seconds=True,
+        ),
+        FaultSpec(
+            "slow-uplink",
+            SlowUplink,
+            "read the client's frames at only KBPS kB/s, so TCP backpressure builds in the "
+            "client as behind a thin uplink",
+            default="16",
+            takes_rate=True,
+        ),
         FaultSpec("data-error", DataError, "close 1008 DATA-0000 on the first audio"),
         FaultSpec("net0000", Net0000, "close 1011 NET-0000 after the first audio"),
         FaultSpec(
@@ -207,6 +242,20 @@ class Faults:
     def answers_pings(self) -> bool:
         return all(f.answers_pings() for f in self.hooks)
 
+    def mutes_results(self, now: float) -> bool:
+        return any(f.mutes_results(now) for f in self.hooks)
+
+    def forgets_idle_flow_after(self, window_s: float) -> float | None:
+        given = [s for f in self.hooks if (s := f.forgets_idle_flow_after(window_s)) is not None]
+        return min(given, default=None)
+
+    def read_rate(self) -> float | None:
+        rates = [rate for f in self.hooks if (rate := f.read_rate()) is not None]
+        return min(rates, default=None)
+
+    def listen_options(self) -> tuple[tuple[int, int, int], ...]:
+        return tuple(option for f in self.hooks for option in f.listen_options())
+
     def close_reason(self, reason: str) -> str:
         return self._chain(reason, lambda f, text: f.close_reason(text))
 
@@ -227,6 +276,13 @@ def _validated(name: str, value: str | None) -> str | None:
             seconds = -1.0
         if not 0 <= seconds <= 3600:
             raise BadInput(f"lab fault {name}: expected seconds (0-3600), got {value!r}")
+    elif spec.takes_rate:
+        try:
+            rate = float(value)
+        except ValueError:
+            rate = 0.0
+        if not 0.1 <= rate <= 1_000_000:
+            raise BadInput(f"lab fault {name}: expected kB/s (0.1-1000000), got {value!r}")
     elif spec.choices:
         if value not in spec.choices:
             raise BadInput(f"lab fault {name}: expected one of {', '.join(spec.choices)}")

@@ -1,7 +1,8 @@
 """Deepgram-shaped server messages, built as plain dicts (no I/O).
 
 The transcript is synthetic but deterministic: two words per second of
-non-silent audio, drawn from a fixed list, so tests can assert on it.
+non-silent audio, drawn from a fixed list, so tests can assert on it; when the
+audio is wsdoctor's speech clip, the caller passes the clip's own words instead.
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ def results(
     speech_final: bool = False,
     from_finalize: bool = False,
     channels: int = 1,
+    words: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    words = words_between(start, end, speech)
+    if words is None:
+        words = words_between(start, end, speech)
     return {
         "type": "Results",
         "channel_index": [0, channels],

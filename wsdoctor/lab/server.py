@@ -85,8 +85,11 @@ async def serving(
     port: int,
     ssl_context: ssl.SSLContext | None = None,
     limits: Limits | None = None,
+    listen_options: Sequence[tuple[int, int, int]] = (),
 ) -> AsyncIterator[int]:
-    """Serve an aiohttp app with the lab's protections; yields the bound port."""
+    """Serve an aiohttp app with the lab's protections; yields the bound port.
+    `listen_options`: setsockopt arguments for the listening socket, which accepted
+    connections inherit (the slow-uplink fault's small MSS and receive buffer)."""
     limits = limits or Limits()
     runner = web.AppRunner(
         app,
@@ -106,6 +109,9 @@ async def serving(
             ssl=ssl_context,
             reuse_address=True,
         )
+        for sock in listener.sockets:
+            for option in listen_options:
+                sock.setsockopt(*option)
         yield listener.sockets[0].getsockname()[1]
     finally:
         if listener is not None:
@@ -136,5 +142,6 @@ async def running_lab(
                 tempfile.TemporaryDirectory(prefix="wsdoctor-lab-")
             )
             ssl_context, ca_file = make_tls(config, Path(folder))
-        async with serving(lab.app(), host, port, ssl_context, limits) as bound_port:
+        options = config.faults.listen_options()
+        async with serving(lab.app(), host, port, ssl_context, limits, options) as bound_port:
             yield RunningLab(lab, host, bound_port, ssl_context is not None, ca_file)

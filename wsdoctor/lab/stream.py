@@ -75,6 +75,7 @@ class LiveStream:
         self.next_interim: float | None = None
         self.phase = Phase.OPEN
         self._timers = self.faults.timers()
+        self.forget_after = self.faults.forgets_idle_flow_after(idle_timeout)  # silent-idle
 
     @property
     def done(self) -> bool:
@@ -90,6 +91,8 @@ class LiveStream:
         deadlines = [at for at, _ in self._timers]
         if self.phase is Phase.OPEN:
             deadlines.append(self.idle_deadline)
+            if self.forget_after is not None:
+                deadlines.append(self.last_activity + self.forget_after)
             if self.next_interim is not None:
                 deadlines.append(self.next_interim)
         if self.phase is Phase.FINALIZING and self.final_at is not None:
@@ -102,6 +105,8 @@ class LiveStream:
 
     def handle(self, event: Event, now: float) -> list[Action]:
         actions = self._handle(event, now)
+        if self.faults.mutes_results(now):
+            actions = [a for a in actions if not _is_results(a)]
         for action in actions:  # the observer hears the server's side in the order it is sent
             if isinstance(action, SendJson):
                 self.observer.server_sent(str(action.message.get("type", "")), now)
@@ -149,6 +154,9 @@ class LiveStream:
             return self._final_answer(now) if self.final_at <= now + DUE_SLACK_S else []
         if self.phase is not Phase.OPEN:
             return []
+        forget = self.forget_after
+        if forget is not None and self.last_activity + forget <= now + DUE_SLACK_S:
+            return self._settle(GoSilent(), now)  # before NET-0001: a forgotten flow loses it
         if self.idle_deadline <= now + DUE_SLACK_S:  # NET-0001, Metadata first
             return [
                 SendJson(self.transcript.metadata()),
@@ -260,3 +268,7 @@ class LiveStream:
     def _drop(self, reset: bool) -> list[Action]:
         self.phase = Phase.DONE
         return [Drop(reset)]
+
+
+def _is_results(action: Action) -> bool:
+    return isinstance(action, SendJson) and action.message.get("type") == "Results"

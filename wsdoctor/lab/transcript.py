@@ -14,6 +14,7 @@ from typing import Any
 
 from ..net.audio import AudioFormat, parse_wav
 from . import messages
+from .clip import ClipFollower
 
 RESULT_SEGMENT_S = 1.0
 
@@ -34,6 +35,7 @@ class Transcript:
         self.segment_speech = False
         self.in_speech = False
         self.last_word_end: float | None = None
+        self.clip = ClipFollower(fmt)
         self._pending: list[Message] = []  # events to send ahead of the next Results
 
     def decode(self, data: bytes) -> bytes | None:
@@ -45,12 +47,14 @@ class Transcript:
             return None
         self.fmt, header = parsed
         self.channels = self.fmt.channels
+        self.clip = ClipFollower(self.fmt)
         return data[header:]
 
     def add(self, audio: bytes) -> None:
         assert self.fmt is not None, "decode() comes first"
         start = self.audio_s
         self.audio.update(audio)
+        self.clip.feed(audio)
         self.audio_bytes += len(audio)
         self.audio_s = self.fmt.seconds(self.audio_bytes)
         speech = any(audio)
@@ -95,6 +99,7 @@ class Transcript:
             speech_final=speech_final,
             from_finalize=from_finalize,
             channels=self.channels,
+            words=self._clip_words(end),
         )
         self.final_upto = end
         self.segment_speech = False
@@ -107,7 +112,12 @@ class Transcript:
             self.audio_s,
             speech=self.segment_speech,
             is_final=False,
+            words=self._clip_words(self.audio_s),
         )
+
+    def _clip_words(self, end: float) -> list[dict[str, Any]] | None:
+        """The clip's words up to `end` if the stream is wsdoctor's clip; None: synthetic."""
+        return self.clip.words(self.final_upto, end) if self.clip.matching else None
 
     def metadata(self) -> Message:
         return messages.metadata(self.request_id, self.audio, self.audio_s, self.channels)

@@ -35,6 +35,7 @@ from .events import (
     Tick,
 )
 from .stream import LiveStream
+from .throttle import throttle
 
 Clock = Callable[[], float]
 EOF_POLL_S = 0.05
@@ -71,6 +72,9 @@ class Wire:
         return self.clock() - self.t0
 
     async def run(self, stream: LiveStream) -> None:
+        rate = stream.faults.read_rate()
+        if rate is not None:
+            throttle(self.transport, rate)
         try:
             while not stream.done:
                 event = await self._next_event(stream.next_deadline())

@@ -6,9 +6,11 @@ receives as seconds of audio; both sides must agree on bytes per second.
 
 from __future__ import annotations
 
+import array
 import io
 import math
 import struct
+import sys
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +49,30 @@ def tone(seconds: float, fmt: AudioFormat = LINEAR16_16K, freq_hz: float = 440.0
 
 def silence(seconds: float, fmt: AudioFormat = LINEAR16_16K) -> bytes:
     return bytes(fmt.bytes_for(seconds))
+
+
+def convert(pcm: bytes, fmt: AudioFormat) -> bytes:
+    """linear16 16 kHz mono PCM as `fmt` (linear16 or linear32, any rate and channel count).
+
+    A URL may declare another rate or width than the clip's; the audio must match the URL
+    or Deepgram cannot decode it. Nearest-sample resampling: crude, but the content only
+    has to stay speech-like, not hi-fi.
+    """
+    if fmt == LINEAR16_16K:
+        return pcm
+    source = array.array("h", pcm)
+    if sys.byteorder != "little":
+        source.byteswap()
+    count = len(source) * fmt.sample_rate // LINEAR16_16K.sample_rate
+    step = LINEAR16_16K.sample_rate / fmt.sample_rate
+    resampled = [source[int(i * step)] for i in range(count)]
+    if fmt.encoding == "linear32":
+        out = array.array("i", (s << 16 for s in resampled for _ in range(fmt.channels)))
+    else:
+        out = array.array("h", (s for s in resampled for _ in range(fmt.channels)))
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out.tobytes()
 
 
 def chunked(audio: bytes, fmt: AudioFormat, chunk_s: float) -> Iterator[bytes]:

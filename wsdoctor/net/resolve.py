@@ -20,6 +20,7 @@ from .errors import boundary
 
 T = TypeVar("T")
 
+HOSTS_FILE = "/etc/hosts"
 LOCAL_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".corp", ".test")
 
 
@@ -69,6 +70,30 @@ async def resolve(host: str, port: int, timeout: float) -> Resolved:
         if sockaddr[0] not in addresses:
             addresses.append(str(sockaddr[0]))
     return Resolved(tuple(addresses), round((time.monotonic() - started) * 1000, 2))
+
+
+def hosts_entries(host: str, text: str) -> list[str]:
+    """The addresses a hosts file's text gives `host` (names compare case-insensitively)."""
+    name = host.lower().rstrip(".")
+    found: list[str] = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        names = [f.lower().rstrip(".") for f in fields[1:]]
+        if name in names and fields[0] not in found:
+            found.append(fields[0])
+    return found
+
+
+def from_hosts_file(host: str, addresses: tuple[str, ...], path: str = HOSTS_FILE) -> bool:
+    """Did the hosts file give these addresses? getaddrinfo reads it before DNS, and its
+    answer must not be credited to a resolver that may have said the name does not exist."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as hosts:
+            listed = hosts_entries(host, hosts.read())
+    except OSError:
+        return False
+    normal = {str(ip) if (ip := ip_literal(a)) else a for a in listed}
+    return bool(addresses) and all(a in normal for a in addresses)
 
 
 def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

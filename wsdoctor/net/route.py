@@ -137,6 +137,13 @@ class Route:
             return Hop(self.proxy.host, self.proxy.port, "proxy")
         return Hop(self.target.host, self.target.port, "target")
 
+    def proxy_ssl_context(self) -> ssl.SSLContext | None:
+        """For an https:// proxy, the trust its own certificate is checked with: the same as
+        the target's (the default store plus --ca-file; none with --insecure). Else None."""
+        if self.proxy is None or self.proxy.scheme != "https":
+            return None
+        return self.client_ssl_context()
+
     def client_ssl_context(self) -> ssl.SSLContext:
         """What a websockets client uses by default, plus --ca-file; no checks with --insecure."""
         context = ssl.create_default_context()

@@ -16,63 +16,53 @@ import contextlib
 import json
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+from websockets.protocol import Event
 
 from ..secret import Secret
-from .audio import LINEAR16_16K, chunked
+from .audio import chunked
+from .audio_plan import plan_audio
 from .errors import BadMessage, boundary
+from .outcome import Outcome
 from .path import open_path
 from .route import Route
+from .uplink import MeteredTransport, Sample, sample
 
 MAX_MESSAGE_BYTES = 1024 * 1024  # websockets' default; a hostile server must not change it
 RECENT_KINDS = 16
 MAX_KIND_CHARS = 40
+# What deepgram-sdk gets by passing no `compression` to websockets.connect (websockets'
+# default): permessage-deflate offered with client_max_window_bits. The JS SDK's `ws`
+# offers the same, so the checks' frames are compressed as an SDK client's would be.
+COMPRESSION = "deflate"
 
 
 class TimedConnection(ClientConnection):
     """Notes when the transport is ready: after the TLS handshake for wss://."""
 
     transport_ready_at: float | None = None
+    metered: MeteredTransport | None = None
+    # Close times come from the close frame, not a TCP teardown up to close_timeout later.
+    last_frame_at: float | None = None
+    close_frame_at: float | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Also counts what websockets writes, to tell a slow uplink from a stalled path."""
         self.transport_ready_at = time.monotonic()
         super().connection_made(transport)
+        self.metered = MeteredTransport(self.transport)
+        self.transport = cast(asyncio.Transport, self.metered)
 
-
-@dataclass
-class Outcome:
-    """How a stream ended, as seen by the client. Times are seconds since the 101."""
-
-    closed: bool = False
-    closed_at_s: float | None = None
-    rcvd_code: int | None = None
-    rcvd_reason: str | None = None
-    sent_code: int | None = None
-    sent_reason: str | None = None
-    server_closed_first: bool | None = None
-    underlying: str | None = None  # what broke the TCP connection, e.g. "EOFError"
-    message: str = ""  # websockets' own text, e.g. "no close frame received or sent"
-    message_types: list[str] = field(default_factory=list)  # the most recent ones
-    counts: dict[str, int] = field(default_factory=dict)  # every message, by type
-
-    @property
-    def metadata_seen(self) -> bool:
-        return self.counts.get("Metadata", 0) > 0 or "Metadata" in self.message_types
-
-    def evidence(self) -> dict[str, Any]:
-        data = {
-            "close_code_received": self.rcvd_code,
-            "close_reason_received": self.rcvd_reason,
-            "close_code_sent": self.sent_code,
-            "websockets_says": self.message or None,
-            "underlying_error": self.underlying,
-            "server_messages": ", ".join(self.message_types[-6:]) or None,
-        }
-        return {k: v for k, v in data.items() if v is not None}
+    def process_event(self, event: Event) -> None:
+        if isinstance(event, Frame):
+            self.last_frame_at = time.monotonic()
+            if event.opcode is Opcode.CLOSE and self.close_frame_at is None:
+                self.close_frame_at = self.last_frame_at
+        super().process_event(event)
 
 
 class LiveSession:
@@ -88,6 +78,8 @@ class LiveSession:
         close_timeout: float = 5.0,
     ) -> None:
         self.route, self.api_key = route, api_key
+        self.audio = plan_audio(route.target.url)
+        self.audio_sent_s = 0.0  # seconds of audio handed to the connection
         self.ping_interval, self.ping_timeout = ping_interval, ping_timeout
         self.close_timeout = close_timeout
         self.ws: TimedConnection | None = None
@@ -121,19 +113,22 @@ class LiveSession:
         kwargs: dict[str, Any] = {"proxy": path.proxy_url if path.sock is None else None}
         if path.sock is not None:
             kwargs["sock"] = path.sock
+        elif (proxy_ssl := route.proxy_ssl_context()) is not None:
+            kwargs["proxy_ssl"] = proxy_ssl  # --ca-file covers an https:// proxy's certificate
         if route.target.secure:
             kwargs["ssl"] = route.client_ssl_context()
             kwargs["server_hostname"] = route.target.host
         before_upgrade = time.monotonic()
         with boundary("upgrade"):
             connection = await connect(
-                route.target.url,
+                self.audio.url,
                 additional_headers=self._auth_headers(),
                 open_timeout=route.timeouts.upgrade,
                 ping_interval=self.ping_interval,
                 ping_timeout=self.ping_timeout,
                 close_timeout=self.close_timeout,
                 max_size=MAX_MESSAGE_BYTES,
+                compression=COMPRESSION,
                 create_connection=TimedConnection,
                 **kwargs,
             )
@@ -162,8 +157,16 @@ class LiveSession:
         except ConnectionClosed:
             pass
         finally:
-            self.closed_at = self.now()
+            frame_at = self.ws.close_frame_at
+            self.closed_at = self.now() if frame_at is None else frame_at - self.opened_at
             self._closed.set()
+
+    @property
+    def last_received_s(self) -> float:
+        """Seconds since the 101 of the server's last frame (pongs too): the last moment the
+        path is known to have worked both ways."""
+        at = self.ws.last_frame_at if self.ws else None
+        return 0.0 if at is None else max(0.0, at - self.opened_at)
 
     def _on_message(self, message: str | bytes) -> None:
         at = self.now()
@@ -185,14 +188,30 @@ class LiveSession:
         return not self._closed.is_set()
 
     async def send_audio(self, audio: bytes, chunk_s: float = 0.1, realtime: bool = True) -> bool:
-        """Stream audio in chunks at real-time pace; False if the stream ended meanwhile."""
+        """Stream linear16 16 kHz mono audio, as the URL's format, in chunks at real-time
+        pace; False if the stream ended meanwhile. NotApplicable if wsdoctor cannot produce
+        the URL's encoding."""
+        fmt = self.audio.require()
         started = time.monotonic()
-        for index, chunk in enumerate(chunked(audio, LINEAR16_16K, chunk_s)):
+        for index, chunk in enumerate(chunked(self.audio.encode(audio), fmt, chunk_s)):
             if realtime:
                 await self.sleep_unless_closed(started + index * chunk_s - time.monotonic())
             if not await self.send(chunk):
                 return False
+            self.audio_sent_s += fmt.seconds(len(chunk))
         return self.is_open
+
+    def uplink_sample(self, due_s: float) -> Sample | None:
+        """Bytes written against bytes still queued, now (None before the connection);
+        `due_s`: the seconds of audio the caller's real-time schedule has due by now."""
+        if self.ws is None or self.ws.metered is None:
+            return None
+        return sample(self.ws.metered, self.now(), self.audio_sent_s, due_s)
+
+    @property
+    def extensions(self) -> str:
+        """The extensions the server accepted (permessage-deflate or none)."""
+        return self.headers.get("sec-websocket-extensions", "") or "none"
 
     async def send_control(self, kind: str) -> bool:
         return await self.send(json.dumps({"type": kind}))
@@ -232,7 +251,11 @@ class LiveSession:
     async def outcome(self) -> Outcome:
         if self.violation is not None:
             raise BadMessage(self.violation, phase="stream")
-        outcome = Outcome(message_types=list(self.recent), counts=dict(self.counts))
+        outcome = Outcome(
+            message_types=list(self.recent),
+            counts=dict(self.counts),
+            audio_query_added=self.audio.added,
+        )
         if self.ws is None or self.is_open:
             return outcome
         await self.ws.wait_closed()

@@ -9,15 +9,23 @@ would: direct, or through the proxy's CONNECT tunnel.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import functools
 import ipaddress
 import ssl
 import time
+import warnings
 from dataclasses import dataclass, field
 
 from .errors import CertificateRejected, NetError, NotApplicable, boundary
 from .path import open_path
+from .proxy import ProxyChoice
 from .route import Route
+
+# The direct path is only compared when the proxied one looks re-signed; it may well be
+# blocked (the proxy is mandatory), so it gets a short budget of its own.
+DIRECT_PROBE_S = 3.0
 
 
 @dataclass
@@ -142,6 +150,35 @@ async def presented(route: Route) -> Presented:
         )
     finally:
         writer.transport.abort()
+
+
+def direct_route(route: Route) -> Route:
+    """The same target without the proxy, for comparing what each path presents."""
+    budget = min(DIRECT_PROBE_S, route.timeouts.tls / 2)
+    timeouts = dataclasses.replace(route.timeouts, dns=budget, connect=budget, tls=budget)
+    direct = ProxyChoice(None, "direct (compared with the proxy)")
+    return dataclasses.replace(
+        route, proxy=None, proxy_problem=None, websockets_choice=direct, timeouts=timeouts
+    )
+
+
+async def presented_direct(route: Route) -> Presented:
+    """What the target presents without the proxy; raises NetError (TimedOut on a block)."""
+    direct = direct_route(route)
+    with boundary("tls"):
+        return await asyncio.wait_for(presented(direct), direct.timeouts.tls * 2)
+
+
+@functools.cache
+def public_root_names() -> frozenset[str]:
+    """Subjects of the roots certifi ships: the CAs a public name's chain should end at."""
+    import certifi
+    from cryptography import x509
+
+    with open(certifi.where(), "rb") as bundle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few old roots have serials RFC 5280 disallows
+        roots = x509.load_pem_x509_certificates(bundle.read())
+    return frozenset(root.subject.rfc4514_string() for root in roots)
 
 
 async def verify(route: Route, store: str, context: ssl.SSLContext) -> Verdict:

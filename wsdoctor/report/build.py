@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..causes import Catalogue
+from ..causes import Catalogue, Remediation, unlisted
 from ..context import PROXY_VARIABLES, CheckContext
 from ..model import CheckEntry, CheckResult, Report
 from ..plugin import Described
@@ -65,9 +65,21 @@ def _entry(
         title=check.title if check else result.check_id,
         depends_on=tuple(check.depends_on) if check else (),
         tags=tuple(check.tags) if check else (),
-        remediation=catalogue.get(result.cause),
+        remediation=advice(result.cause, check.title if check else result.check_id, catalogue),
         pulled_in=pulled_in,
     )
+
+
+def _local(entries: Iterable[CheckEntry]) -> set[str]:
+    """Checks that look at this machine, not the path (tag `local`): see root_causes."""
+    return {entry.id for entry in entries if "local" in entry.tags}
+
+
+def advice(cause: str | None, title: str, catalogue: Catalogue) -> Remediation | None:
+    """The catalogue's entry for a cause, else generic advice that still has a title."""
+    if not cause:
+        return None
+    return catalogue.get(cause) or unlisted(cause, title)
 
 
 def build_report(
@@ -92,8 +104,9 @@ def build_report(
     entries = tuple(
         _entry(r, checks.get(r.check_id), r.check_id in pulled, catalogue) for r in results
     )
-    seen = dict.fromkeys(f.cause for r in results for f in r.findings)
-    remediations = {c: rem for c in seen if (rem := catalogue.get(c)) is not None}
+    titles = {e.id: e.title for e in entries}
+    seen = {f.cause: titles[r.check_id] for r in results for f in r.findings}
+    remediations = {c: rem for c, t in seen.items() if (rem := advice(c, t, catalogue))}
     depends = {e.id: e.depends_on for e in entries}
     environment = environment_snapshot(ctx.settings.environ)
     environment["suppressed_errors"] = list(suppressed)
@@ -106,7 +119,9 @@ def build_report(
         duration_ms=round(duration_ms, 1),
         environment=redactor.mapping(environment),
         checks=entries,
-        root_causes=tuple(root_causes(results, depends, catalogue.explanations())),
+        root_causes=tuple(
+            root_causes(results, depends, catalogue.explanations(), local=_local(entries))
+        ),
         command=redactor.text(command),
         interrupted=interrupted,
         remediations=remediations,

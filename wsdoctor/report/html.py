@@ -14,12 +14,13 @@ from ..causes import SUPPORT_ADVICE
 from ..display import format_duration
 from ..model import CheckEntry, Report
 from .terminal import footer, request_ids
-from .views import LANES, scale, session_chart, stream_timeline, waterfall
+from .views import LANES, rtt_chart, scale, session_chart, stream_timeline, waterfall
 
 if TYPE_CHECKING:
     import jinja2
 
 CHART_WIDTH = 600
+RTT_HEIGHT = 120
 STATUS_COLORS = {"pass": "#1a7f37", "warn": "#9a6700", "fail": "#cf222e", "skip": "#6e7781",
                  "error": "#8250df"}  # fmt: skip
 MARK_COLORS = {"audio": "#0969da", "keepalive": "#1a7f37", "control": "#8250df",
@@ -74,6 +75,8 @@ def render_html(report: Report) -> str:
         duration=_duration,
         support_advice=SUPPORT_ADVICE,
         session_chart=lambda marks: session_chart(marks, CHART_WIDTH),
+        rtt_chart=lambda marks: rtt_chart(marks, CHART_WIDTH, RTT_HEIGHT),
+        rtt_height=RTT_HEIGHT,
         lanes=LANES,
         mark_colors=MARK_COLORS,
     )

@@ -57,7 +57,8 @@ def _check(entry: CheckEntry) -> dict[str, Any]:
 
 
 def _mark(mark: Mark) -> dict[str, Any]:
-    return {"at": mark.at, "kind": mark.kind, "label": mark.label, "until": mark.until}
+    return {"at": mark.at, "kind": mark.kind, "label": mark.label, "until": mark.until,
+            "value": mark.value}  # fmt: skip
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:

@@ -75,3 +75,34 @@ def session_chart(marks: tuple[Mark, ...], width: float) -> tuple[float, list[Gl
         label = f"{mark.at:.2f} s: {mark.label}" if mark.label else f"{mark.at:.2f} s"
         glyphs.append(Glyph(lane, x, w, mark.kind, label))
     return top, glyphs
+
+
+@dataclass(frozen=True)
+class RttChart:
+    """A watch run drawn: RTT as a line, drops as ticks, silent stalls as bands."""
+
+    seconds: float  # the x axis
+    top_ms: float  # the y axis
+    line: str  # SVG polyline points
+    drops: tuple[tuple[float, str], ...]  # (x, label)
+    stalls: tuple[tuple[float, float, str], ...]  # (x, width, label)
+
+
+def rtt_chart(marks: tuple[Mark, ...], width: float, height: float) -> RttChart | None:
+    """None when the marks hold no RTT samples (an audited connection's timeline)."""
+    rtt = [m for m in marks if m.kind == "rtt" and m.value is not None]
+    if not rtt:
+        return None
+    seconds = max((m.until or m.at) for m in marks) or 1.0
+    top = max(m.value for m in rtt if m.value is not None) * 1.1 or 1.0
+    points = " ".join(
+        f"{m.at / seconds * width:.1f},{height - (m.value or 0) / top * height:.1f}" for m in rtt
+    )
+    drops = tuple((m.at / seconds * width, f"{m.at:.0f} s: {m.label}")
+                  for m in marks if m.kind == "drop")  # fmt: skip
+    stalls = tuple(
+        (m.at / seconds * width, max(((m.until or m.at) - m.at) / seconds * width, 2.0),
+         f"{m.at:.0f} s: silent {m.label}")
+        for m in marks if m.kind == "stall"
+    )  # fmt: skip
+    return RttChart(seconds, top, points, drops, stalls)

@@ -1,0 +1,1 @@
+"""`wsdoctor watch`: long runs that catch the drops a ten-second check window misses."""
