@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -143,3 +144,18 @@ def test_the_documented_kubernetes_manifests_run_wsdoctor():
     args = pod["spec"]["containers"][0]["args"][0]
     assert "wsdoctor watch" in args and "--metrics-port 9464" in args
     assert pod["metadata"]["annotations"]["prometheus.io/port"] == "9464"
+
+
+def test_ctrl_c_ends_a_watch_with_its_report(tmp_path):
+    out = tmp_path / "watch.json"
+    argv = [sys.executable, "-m", "wsdoctor", "watch", *SCALE, "--lab", "--streams", "1",
+            "--json", str(out), "-q"]  # fmt: skip
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)  # long enough for the stream to open and a check run to finish
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    report = json.loads(out.read_text())
+    assert report["interrupted"] is True
+    assert watch_entry(report)["measurements"]["drops"] == 0
