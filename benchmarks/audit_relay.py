@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
 import signal
@@ -26,6 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from _proc import cpu_seconds, free_port
 from websockets.asyncio.client import connect
 
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000"
@@ -33,12 +33,6 @@ AUTH = {"Authorization": "Token bench-key-0123456789"}
 FINALIZE = json.dumps({"type": "Finalize"})
 CLOSE_STREAM = json.dumps({"type": "CloseStream"})
 CHUNK = b"\x10\x00" * 1600  # 100 ms
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(argv: list[str], pattern: str | None = None) -> subprocess.Popen:
@@ -58,12 +52,6 @@ def wait_for_port(port: int) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on {port}")
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def round_trips_after_warmup(url: str, count: int) -> list[float]:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 
+from _proc import rss_mb
 from websockets.asyncio.client import connect
 
 HEADER_TIMEOUT_S = 2.0
@@ -40,14 +41,6 @@ def start_lab() -> tuple[subprocess.Popen, int]:
         if match:
             return proc, int(match.group(1))
     raise RuntimeError("the lab printed no URL")
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def tiny_frame() -> bytes:

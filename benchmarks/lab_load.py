@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from _proc import cpu_seconds
 from websockets.asyncio.client import connect
 
 from wsdoctor.net.audio import LINEAR16_16K, chunked, tone
@@ -36,12 +37,6 @@ def start_lab() -> tuple[subprocess.Popen, str]:
         if match:
             return proc, match.group(1)
     raise RuntimeError("the lab printed no URL")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / 100.0
 
 
 def peak_rss_mib(pid: int) -> float:

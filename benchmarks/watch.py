@@ -12,10 +12,8 @@ Run: .venv/bin/python benchmarks/watch.py [DURATION_S] [STREAMS] [DROP_S]  (defa
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,28 +21,10 @@ import threading
 import time
 import urllib.request
 
+from _proc import cpu_seconds, free_port, rss_mb
+
 WARM_UP_S = 10.0
 POLL_S = 0.02
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_s(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def drops_total(port: int) -> float:
@@ -79,7 +59,7 @@ def main() -> None:
     )  # fmt: skip
     try:
         delays = _watch_metrics(watcher, metrics_port, lab_drops, duration)
-        end_rss, used = rss_mb(watcher.pid), cpu_s(watcher.pid)
+        end_rss, used = rss_mb(watcher.pid), cpu_seconds(watcher.pid)
     finally:
         watcher.wait(timeout=duration + 120)
         lab.send_signal(signal.SIGINT)
