@@ -47,6 +47,7 @@ def test_faithful_lab_passes_everything(report_schema):
         (("drop-after=0.5",), ("stability.dropped",)),
         (("reset-after=0.5",), ("stability.dropped",)),
         (("no-pong",), ("stability.pong_loss",)),
+        (("silent-idle",), ("idle_timeout.silent_drop",)),  # a NAT forgot the idle flow
         (("slow-uplink=4",), ("stability.uplink_too_slow",)),
         (("hostile",), ("idle_timeout.unexpected_close",)),  # 1011 with a reason not NET-0001
         (("tls-expired",), ("tls.expired",)),

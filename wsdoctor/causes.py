@@ -74,9 +74,10 @@ def _builtin() -> dict[str, Remediation]:
     from .causes_client import CLIENT_CAUSES
     from .causes_data import CAUSES, LINKS
     from .causes_network import NETWORK_CAUSES
+    from .causes_platform import PLATFORM_CAUSES
     from .causes_watch import WATCH_CAUSES
 
-    entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES, **WATCH_CAUSES}
+    entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES, **WATCH_CAUSES, **PLATFORM_CAUSES}
     return {cause: remediation_from(cause, entry, LINKS) for cause, entry in entries.items()}
 
 

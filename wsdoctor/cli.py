@@ -86,6 +86,11 @@ CHECK_OPTIONS: list[Decorator] = [
     click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust."),
     click.option("--insecure", is_flag=True, help="Continue without TLS verification (reported)."),
     click.option(
+        "--vantage",
+        metavar="NAME",
+        help="Name where this run looks from, for `wsdoctor merge`.  [default: the host name]",
+    ),
+    click.option(
         "--timeout",
         type=float,
         default=60.0,
@@ -158,6 +163,7 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
         insecure=opts["insecure"],
         accept=validate.parse_accept(opts["accept"], registry.catalogue),
         environ=environ,
+        vantage=validate.parse_vantage(opts["vantage"]),
     )
     outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
     return CheckOptions(
@@ -359,6 +365,27 @@ def _watch_options(registry: Registry, opts: dict[str, Any]) -> WatchOptions:
     plan = WatchPlan(opts["streams"], opts["duration"], opts["interval"], cadence)
     host = validate.parse_listen(f"{opts['metrics_host']}:0")[0]
     return WatchOptions(check, plan, opts["metrics_port"], host)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True, metavar="REPORT.json...")
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the fleet report as JSON.")
+@click.option("--html", "html_path", metavar="PATH", help="Write the fleet report as HTML.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the fleet view.")
+def merge(
+    reports: tuple[str, ...], json_path: str | None, html_path: str | None, quiet: bool
+) -> int:
+    """Fold JSON reports from many vantage points into one fleet report."""
+    from .commands.merge import MergeOptions, run_merge
+    from .validate import validate_output_file
+
+    validate_output_file("--json", json_path)
+    if html_path == "-":
+        raise click.BadParameter(
+            "cannot write to standard output; give a file name", param_hint="--html"
+        )
+    validate_output_file("--html", html_path)
+    return run_merge(MergeOptions(reports, json_path, html_path, quiet))
 
 
 @cli.command("list-checks")

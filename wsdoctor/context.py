@@ -45,6 +45,7 @@ class Settings:
     quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
     accept: frozenset[str] = frozenset()  # --accept: causes turned into info
     environ: Mapping[str, str] = field(default_factory=dict)  # filled by the CLI, once
+    vantage: str = ""  # --vantage: where this run looks from (the CLI defaults it to the host)
 
 
 def plan_route(target: Target, settings: Settings) -> Route:

@@ -32,6 +32,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         (
             "close_frame.no_close_frame",
             "idle_timeout.intermediary_drop",
+            "idle_timeout.below_keepalive_interval",
             "stability.dropped",
             "sdk.legacy_client_ignores_proxy",
             "client.closed_before_final",
@@ -51,8 +52,13 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "keepalive ping timeout",
         "The client's own WebSocket ping got no pong in time: a dead or lossy path, or an "
         "event loop blocked by your code so pongs could not be processed.",
-        ("stability.pong_loss", "stability.uplink_too_slow", "stability.dropped"),
-        ("stability",),
+        (
+            "stability.pong_loss",
+            "stability.uplink_too_slow",
+            "stability.dropped",
+            "idle_timeout.silent_drop",  # only after a pause: a hop forgot the idle flow
+        ),
+        ("stability", "idle_timeout"),
     ),
     Symptom(
         r"NET-0001|dpgr\.am/net0001",

@@ -290,6 +290,7 @@ class Report:
     interrupted: bool = False
     remediations: Mapping[str, Remediation] = field(default_factory=dict)
     accepted: tuple[str, ...] = ()
+    vantage: str = ""  # the --vantage name, so `merge` can tell places apart
 
     @property
     def counts(self) -> dict[str, int]:

@@ -19,6 +19,7 @@ from .errors import BadInput
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
 MAX_SECONDS = 7 * 24 * 3600
+MAX_VANTAGE = 64  # a table column in `merge`, not an essay
 
 
 def parse_id_list(value: str | None, option: str = "") -> tuple[str, ...]:
@@ -221,3 +222,30 @@ def parse_api_key(value: str | None) -> str | None:
                 f"{index + 1} (a smart quote or look-alike letter from copying the key?)"
             )
     return key or None
+
+
+def parse_vantage(value: str | None, option: str = "--vantage") -> str:
+    """`--vantage NAME` names where a run looks from, for `merge`; without it, this host.
+
+    The name lands in a terminal table and an HTML page, so it must be short and printable
+    (no control or bidi characters); `check` and `watch` share this rule.
+    """
+    if value is None:
+        return default_vantage()
+    name = value.strip()
+    if not name:
+        raise BadInput(f"{option}: empty; give a name such as office-berlin, or leave it out")
+    if len(name) > MAX_VANTAGE:
+        raise BadInput(f"{option}: {len(name)} characters long; at most {MAX_VANTAGE}")
+    bad = next((char for char in name if not char.isprintable()), None)
+    if bad is not None:
+        raise BadInput(f"{option}: contains the unprintable character {bad!r}")
+    return name
+
+
+def default_vantage() -> str:
+    """The host name, cut to fit; a host that has none is still a place."""
+    import socket
+
+    name = "".join(c for c in socket.gethostname().strip() if c.isprintable())
+    return name[:MAX_VANTAGE] or "unknown"

@@ -7,8 +7,9 @@ something in between, and the measured seconds are what the network team needs.
 
 A stream still "open" when the watch ends has not necessarily survived: a NAT or
 firewall that forgets an idle flow sends nothing, so the close frame is simply lost.
-Then the stream is probed (net/probe.py), and side streams probed once each at
-fractions of the window bound when the path died (silence.py).
+Then the stream is probed (net/probe.py). Only if it no longer answers are side
+streams opened, each probed once at a fraction of the window, to bound when the path
+died (silence.py): a healthy path costs one stream, not five.
 """
 
 from __future__ import annotations
@@ -47,18 +48,19 @@ class IdleTimeoutCheck(StreamCheck):
 
     def deadline_s(self, settings: Settings) -> float:
         probing = pong_deadline(settings.check_timeout_s)
-        return settings.idle_max_s + probing + settings.check_timeout_s
+        side = max(probe_times(settings.server_idle_s, settings.idle_max_s), default=0.0)
+        return settings.idle_max_s + side + 2 * probing + settings.check_timeout_s
 
     async def stream(self, ctx: CheckContext) -> CheckResult:
         settings = ctx.settings
         deadline = pong_deadline(settings.check_timeout_s)
-        times = probe_times(settings.server_idle_s, settings.idle_max_s)
-        async with SideProbes(ctx.route, ctx.api_key, times, deadline) as side:
-            async with LiveSession(ctx.route, ctx.api_key) as session:
-                outcome = await session.wait_closed(settings.idle_max_s)
-                last = None if outcome.closed else await probe(session, deadline)
-                outcome = await session.outcome()
-            if last is not None and last.dead:
+        async with LiveSession(ctx.route, ctx.api_key) as session:
+            outcome = await session.wait_closed(settings.idle_max_s)
+            last = None if outcome.closed else await probe(session, deadline)
+            outcome = await session.outcome()
+        if last is not None and last.dead:  # only a dead path pays for the side streams
+            times = probe_times(settings.server_idle_s, settings.idle_max_s)
+            async with SideProbes(ctx.route, ctx.api_key, times, deadline) as side:
                 return self._silent_drop(ctx, outcome, [*await side.results(), last])
         return self._judge(ctx, outcome, last)
 

@@ -15,12 +15,14 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
+from .. import platforms as known_platforms
 from ..causes import Catalogue, Remediation, unlisted
 from ..context import PROXY_VARIABLES, CheckContext
 from ..model import CheckEntry, CheckResult, Report
 from ..plugin import Described
 from ..redact import clean_result
 from ..runner import root_causes
+from .platform_notes import platform_notes
 
 ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
 
@@ -54,6 +56,7 @@ def environment_snapshot(environ: Mapping[str, str]) -> dict[str, object]:
         "packages": packages,
         "proxy_env": proxy_env,
         "resolver": resolver_config(),
+        "platforms": known_platforms.describe(known_platforms.detect(environ), environ),
     }
 
 
@@ -100,6 +103,8 @@ def build_report(
     redactor = ctx.redactor
     catalogue = catalogue or Catalogue()
     results = [clean_result(r, redactor) for r in results]  # idempotent; covers direct use
+    where = known_platforms.detect(ctx.settings.environ)
+    results = [platform_notes(r, where) for r in results]
     pulled = set(pulled_in)
     entries = tuple(
         _entry(r, checks.get(r.check_id), r.check_id in pulled, catalogue) for r in results
@@ -126,4 +131,5 @@ def build_report(
         interrupted=interrupted,
         remediations=remediations,
         accepted=tuple(sorted(ctx.settings.accept)),
+        vantage=redactor.text(ctx.settings.vantage),
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..causes import SUPPORT_ADVICE
 from ..display import format_duration
 from ..model import CheckEntry, Report
-from .terminal import footer, request_ids
+from .terminal import footer, platform_titles, request_ids
 from .views import LANES, rtt_chart, scale, session_chart, stream_timeline, waterfall
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def render_html(report: Report) -> str:
         footer=footer(report),
         started=report.started_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
         request_ids=request_ids(report),
+        platforms=platform_titles(report),
         roots=report.roots,
         root_checks={root.entry.id for root in report.roots},
         level_status={"info": "pass", "warn": "warn", "fail": "fail"},

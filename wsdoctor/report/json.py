@@ -75,6 +75,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "started_at": report.started_at.isoformat().replace("+00:00", "Z"),
         "duration_ms": report.duration_ms,
         "command": report.command,
+        "vantage": report.vantage,
         "interrupted": report.interrupted,
         "environment": report.environment,
         "summary": {"status": report.status.value, "counts": report.counts},

@@ -96,6 +96,23 @@ def footer(report: Report) -> str:
     return text + (" (interrupted)" if report.interrupted else "") + "."
 
 
+def platform_titles(report: Report) -> list[str]:
+    """The detected platforms' names, from the environment snapshot."""
+    found = report.environment.get("platforms")
+    if not isinstance(found, list):
+        return []
+    return [str(p.get("title")) for p in found if isinstance(p, dict) and p.get("title")]
+
+
+def header(report: Report) -> str:
+    """Version, target, and where the run looked from (vantage point and platform)."""
+    text = f"wsdoctor {report.tool_version} · {report.display_url}"
+    if report.vantage:
+        text += f" · from {report.vantage}"
+    titles = platform_titles(report)
+    return text + (f" (on {', '.join(titles)})" if titles else "")
+
+
 def _suppressed(report: Report) -> list[str]:
     noise = report.environment.get("suppressed_errors")
     if not isinstance(noise, list) or not noise:
@@ -113,7 +130,7 @@ def render_terminal(
     verbose: bool = False,
     saved: Iterable[str] = (),
 ) -> str:
-    lines = [f"wsdoctor {report.tool_version} · {report.display_url}", ""]
+    lines = [header(report), ""]
     roots = report.roots
     if roots:
         lines.append(paint("Root causes" if len(roots) > 1 else "Root cause", "1", color))
