@@ -12,9 +12,13 @@ Layout, from pure to I/O:
   messages.py    Deepgram-shaped JSON bodies
   fault_hooks.py what a fault can bend (class Fault) and each fault as a subclass
   faults.py      the fault table (FAULTS), spec parsing, and the active faults combined
-  config.py      LabConfig;  record.py: ClientRecord, what a client did on a connection
+  config.py      LabConfig;  record.py: ClientRecord, what a client did on a connection (bounded)
+  observe.py     ClientObserver: keeps a record from the client's events (the lab and the
+                 audit relay share it);  sniff.py: what a first audio frame really is
   wire.py        the stream model on an aiohttp WebSocket, with an injectable clock
   throttle.py    the slow-uplink fault: reads the socket at a byte rate (TCP backpressure)
   endpoints.py   the handshake and REST routes (class Lab)
-  server.py      serving a Lab, plain or TLS;  inprocess.py, serve.py: its two callers
+  admission.py   connection bound (503 past it) and rate-limited repeated log lines
+  server.py      serving a Lab (or any app, `serving`), plain or TLS, with a header timeout
+  inprocess.py, serve.py, thread.py: its callers (check --lab, lab serve, fixtures)
 """
