@@ -60,10 +60,18 @@ def main() -> None:
     try:
         delays = _watch_metrics(watcher, metrics_port, lab_drops, duration)
         end_rss, used = rss_mb(watcher.pid), cpu_seconds(watcher.pid)
+        _report(delays, end_rss, used, streams, duration)
     finally:
-        watcher.wait(timeout=duration + 120)
-        lab.send_signal(signal.SIGINT)
-        lab.wait(10)
+        for proc in (watcher, lab):
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                print(f"pid {proc.pid} did not stop on SIGINT within 15 s; killed")
+                proc.kill()
+
+
+def _report(delays: Delays, end_rss: float, used: float, streams: int, duration: float) -> None:
     print(f"RSS after {WARM_UP_S:g} s: {delays.start_rss:.1f} MB, at the end: {end_rss:.1f} MB "
           f"({end_rss - delays.start_rss:+.1f} MB, goal under 5)")  # fmt: skip
     print(f"CPU {used:.1f} s for {streams} streams x {duration:g} s = "
