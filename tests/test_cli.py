@@ -285,3 +285,35 @@ def test_unexpected_bug_is_one_redacted_line(capsys, monkeypatch):
     assert code == 3
     assert err.startswith("wsdoctor: internal error: RuntimeError")
     assert "sk-test-0123456789abcdef" not in err + out and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--dns-server", "[::1"], "--dns-server: '[::1' opens an IPv6 address with '['"),
+        (["--ca-file", "FIFO"], "is not a regular file"),
+    ],
+)
+def test_more_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    import os
+    import subprocess
+    import sys
+
+    if "FIFO" in args:
+        fifo = tmp_path / "ca.pem"
+        os.mkfifo(fifo)
+        args = [str(fifo) if a == "FIFO" else a for a in args]
+    argv = [sys.executable, "-m", "wsdoctor", "check", "--no-save", "--only", "dns", *args]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_ca_bundle_with_its_certificate_far_into_the_file_is_accepted(tmp_path):
+    import trustme
+
+    from wsdoctor.validate import validate_ca_file
+
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(b"# comments\n" * 8000 + trustme.CA().cert_pem.bytes())
+    assert validate_ca_file(str(bundle)) == str(bundle)

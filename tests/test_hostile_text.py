@@ -78,3 +78,14 @@ def test_key_with_characters_no_header_can_carry_is_refused(key, said, capsys):
     err = capsys.readouterr().err
     assert info.value.code == 2
     assert said in err and "position 4" in err and len(err.strip().splitlines()) == 1
+
+
+def test_noncharacters_and_surrogates_are_shown_escaped_so_xml_stays_well_formed():
+    import xml.etree.ElementTree as ET
+
+    from wsdoctor.display import neutralise
+
+    hostile = "NET-0001 \ufffe\uffff\U0010ffff \ufdd0 \ud800 x"
+    shown = neutralise(hostile)
+    assert shown == "NET-0001 \\ufffe\\uffff\\U0010ffff \\ufdd0 \\ud800 x"
+    ET.fromstring(f"<failure message='{shown}'/>")  # raises if not well-formed

@@ -77,3 +77,17 @@ def test_gateway_with_a_healthy_upstream_upgrades(tmp_path, serve_lab):
     lab = serve_lab(idle=LAB_IDLE_S)
     result, report = handshake_through(tmp_path, upstream=lab.port)
     assert result.status.value == "pass" and report.root_causes == ()
+
+
+@pytest.mark.parametrize(
+    ("extra", "cause"),
+    [("", "handshake.gateway_error"), ("return 403;", "handshake.intermediary_refused")],
+)
+def test_a_gateway_fault_is_one_root_cause_though_rest_fails_too(tmp_path, extra, cause):
+    # The same gateway answers the REST request with its 502 or 403: not a second cause,
+    # and not "the REST API rejects the key".
+    with nginx(tmp_path, free_port(), read_timeout=5, extra=extra) as port:
+        url = f"ws://127.0.0.1:{port}{QUERY}"
+        report = run_against(url, only=("handshake", "rest"), settings=SETTINGS)
+    assert report.entry("rest").status.value == "fail"
+    assert report.root_causes == (cause,)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from checkkit import FAST, run_against
-from intermediaries import mitmproxy, stunnel, tinyproxy
+from intermediaries import free_port, mitmproxy, stunnel, tinyproxy
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +57,18 @@ def test_proxy_basic_auth(tmp_path, credentials, cause, serve_lab):
     result = report.entry("proxy").result
     assert result.cause == cause, result.summary
     assert "pw@" not in str(result.evidence) and ":pw" not in result.summary
+
+
+def test_connect_to_an_upstream_the_proxy_cannot_reach(tmp_path):
+    # tinyproxy answers "500 Unable to connect" (not 502): still the proxy's own way out.
+    upstream = free_port()  # nothing listens there
+    with tinyproxy(tmp_path, connect_port=upstream) as port:
+        url = f"ws://127.0.0.1:{upstream}{QUERY}"
+        report = run_against(url, only=("handshake",), settings=via(f"http://127.0.0.1:{port}"))
+    assert report.root_causes == ("proxy.upstream_failed",)
+    result = report.entry("proxy").result
+    assert result.evidence["connect_status"].startswith("500")
+    assert "is up but cannot reach" in result.summary
 
 
 def test_unreachable_proxy(tmp_path, serve_lab):

@@ -76,3 +76,14 @@ def test_the_lab_keeps_only_the_newest_records_and_masks_tokens_on_the_wire():
     for record in records:
         assert "sk-secret" not in record.to_json()
         assert record.keepalive_count == 1 and record.audio_frames == 3
+
+
+def test_every_credential_shape_in_the_query_is_masked():
+    for query, secret in [
+        ("x=1;token=QSEMI0123456789", "QSEMI"),
+        ("authorization=Token%20QAUTHQ1234567890", "QAUTHQ"),
+        ("authorization=Token QAUTHQ1234567890", "QAUTHQ"),
+        ("callback=https://user:QCBPASS123456@example.invalid/cb", "QCBPASS"),
+        ("apikey=QAPIKEY123456", "QAPIKEY"),
+    ]:
+        assert secret not in new_record(query).to_json(), query

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import signal
@@ -11,6 +12,7 @@ import sys
 
 from labkit import AUTH, CLOSE_STREAM, audio_chunks
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 
 def start_lab(*args: str) -> subprocess.Popen:
@@ -72,3 +74,25 @@ def test_serve_reports_a_busy_port_in_one_line():
         first.communicate(timeout=15)
     assert second.returncode == 2
     assert second.stderr.strip().startswith(f"wsdoctor: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_sigterm_stops_the_lab_like_ctrl_c_and_keeps_the_open_streams_record(tmp_path):
+    record_file = tmp_path / "records.jsonl"
+    proc = start_lab("--record", str(record_file), "--idle-timeout", "30")
+    try:
+        url = live_url(proc)
+
+        async def hold_open() -> None:
+            async with connect(url, additional_headers=AUTH, ping_interval=None) as ws:
+                await ws.send(audio_chunks(0.2)[0])
+                await asyncio.sleep(0.3)
+                proc.send_signal(signal.SIGTERM)
+                with contextlib.suppress(ConnectionClosed):  # a stopping lab drops its streams
+                    _ = [m async for m in ws]
+
+        asyncio.run(hold_open())
+    finally:
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "lab stopped" in err and "Traceback" not in err
+    assert len(record_file.read_text().splitlines()) == 1

@@ -78,3 +78,15 @@ def test_a_flooding_or_nested_message_never_kills_the_reader():
     assert message_type("[" * 100_000 + "]" * 100_000) is None  # RecursionError, contained
     assert message_type("not json") is None
     assert message_type('{"type": "' + "x" * 10_000 + '"}') == "x" * 40
+
+
+def test_a_preview_never_shows_the_prefix_of_a_key_that_the_read_cut_in_two():
+    from wsdoctor.redact import cut_unsplit
+
+    key = "abcdef0123456789abcdef0123456789abcdef01"
+    body = "Authorization: " + "x" * 1170 + "\n" + key + " trailing"
+    preview = Redactor([key]).text(cut_unsplit(body, 1200))[:300]
+    assert preview == "Authorization: ***\n"  # the header masked, the split key dropped
+    assert "abcdef" not in preview
+    assert cut_unsplit("short body", 1200) == "short body"
+    assert cut_unsplit("hello world", 8) == "hello "

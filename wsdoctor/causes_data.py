@@ -139,7 +139,7 @@ CAUSES: dict[str, CauseEntry] = {
     },
     "proxy.upstream_failed": {
         "title": "The proxy cannot reach Deepgram",
-        "meaning": "The proxy is up and accepted the request, but answered CONNECT with 502, 503 or 504: it could not resolve or connect to the Deepgram host itself. The proxy is not refusing you; its own way out is broken.",
+        "meaning": "The proxy is up and accepted the request, but answered CONNECT with a 5xx status (502, 503, 504; tinyproxy says 500): it could not resolve or connect to the Deepgram host itself. The proxy is not refusing you; its own way out is broken.",
         "steps": [
             "Send the proxy administrators the status and any error header in this report: the proxy's own DNS or egress to the Deepgram host on port 443 is failing.",
             "Until it is fixed, try another proxy or a direct route if your network allows one.",
@@ -197,6 +197,16 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
         "explains": ["rest.unreachable"],
+    },
+    "rest.bad_proxy": {
+        "title": "httpx cannot use the proxy setting it reads",
+        "meaning": "httpx, which deepgram-sdk uses for REST calls, reads ALL_PROXY as well as HTTP(S)_PROXY, and the setting it would use is not a usable proxy URL (a bad port, an unsupported scheme, no host). httpx fails before sending anything, so REST calls, including the REST fallback, fail in your application too; websockets ignores ALL_PROXY, so live streams may still work.",
+        "steps": [
+            "Fix or unset the variable named in the message (often ALL_PROXY): a proxy URL looks like http://host:port, https://host:port or socks5://host:port.",
+            "Run wsdoctor check again to confirm the REST check passes.",
+        ],
+        "section": "Proxy or Firewall Restrictions",
+        "links": ["websockets_proxy"],
     },
     "tcp.timeout": {
         "title": "The connection attempt times out",
@@ -331,6 +341,7 @@ CAUSES: dict[str, CauseEntry] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable"],  # the same gateway answers REST with its error too
     },
     "handshake.intermediary_refused": {
         "title": "Something in between refuses the connection",
@@ -341,6 +352,7 @@ CAUSES: dict[str, CauseEntry] = {
         ],
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting"],
+        "explains": ["rest.unreachable", "rest.unauthorized"],  # REST is refused by it too
     },
     "handshake.rate_limited": {
         "title": "Too many concurrent streams",

@@ -116,7 +116,7 @@ NETWORK_CAUSES: dict[str, CauseEntry] = {
     },
     "network.upstream_failed": {
         "title": "The proxy cannot reach the target",
-        "meaning": "The proxy is up, but answered 502, 503 or 504: it could not resolve or connect to the target itself.",
+        "meaning": "The proxy is up, but answered with a 5xx status (502, 503, 504, or 500): it could not resolve or connect to the target itself.",
         "steps": ["Ask the proxy's administrators whether it can reach the target host.", _RETRY],
         "section": _PROXY,
         "links": ["websockets_proxy"],

@@ -5,8 +5,10 @@ Every user mistake ends as one `wsdoctor: error: ...` line and exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -491,9 +493,17 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="wsdoctor", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except (click.Abort, KeyboardInterrupt):  # Ctrl-C before or after a run
-        click.echo("wsdoctor: interrupted", err=True)
-        code = ExitCode.INTERRUPTED
+    except (click.Abort, KeyboardInterrupt) as exc:  # Ctrl-C or SIGTERM before or after a run
+        from .signals import Terminated
+
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a burst of them must not print over it
+            signal.signal(signum, signal.SIG_IGN)
+        terminated = isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated)
+        click.echo(f"wsdoctor: {'terminated' if terminated else 'interrupted'}", err=True)
+        code = ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
+    except OSError as exc:  # stdout or stderr cannot be written (a full disk, a closed pipe)
+        _say_once(f"wsdoctor: error: cannot write the output: {exc.strerror or exc}")
+        code = ExitCode.ERROR
     except click.ClickException as exc:
         click.echo(f"wsdoctor: error: {exc.format_message()}", err=True)
         code = ExitCode.USAGE
@@ -510,6 +520,13 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("wsdoctor: set WSDOCTOR_DEBUG=1 to see the traceback", err=True)
         code = ExitCode.ERROR
     sys.exit(int(code) if isinstance(code, int) else 0)
+
+
+def _say_once(line: str) -> None:
+    """One line on stderr, if stderr can take it (it may be what failed)."""
+    with contextlib.suppress(OSError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def _redacted(exc: Exception, argv: list[str] | None) -> str:

@@ -29,7 +29,9 @@ _HEADER_LINE = re.compile(
 )
 _AUTH_SCHEME = re.compile(r"(?i)\b(token|bearer|basic)(\s+|,\s*)([A-Za-z0-9._~+/=-]{8,})")
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/@\s:]+)(?::([^/@\s]*))?@")
-_QUERY_SECRET = re.compile(r"(?i)([?&](?:token|key|api_key|access_token)=)([^&#\s]+)")
+_QUERY_SECRET = re.compile(
+    r"(?i)([?&;](?:token|key|api_key|apikey|access_token|authorization|password)=)([^&;#\s]+)"
+)
 
 
 def describe_key(key: str) -> str:
@@ -55,11 +57,12 @@ class Redactor:
             self._literals.setdefault(form, mask)
 
     def add_url_credentials(self, url: str | None) -> None:
-        """Remember the password of a proxy URL so it is masked wherever it turns up."""
+        """Remember the password of a proxy URL so it is masked wherever it turns up
+        (`user:password@host:port` without a scheme too: httpx and curl accept it)."""
         if not url:
             return
         try:
-            parts = urlsplit(url)
+            parts = urlsplit(url if "://" in url else f"http://{url}")
             password = parts.password
         except ValueError:
             return
@@ -99,9 +102,28 @@ class Redactor:
         return self.value(value)
 
 
+_TOKEN_TAIL = re.compile(r"[A-Za-z0-9+/=_.~%-]+$")
+
+
+def without_password(url: str) -> str:
+    """A URL fit for an error message: the password in its userinfo masked, if any."""
+    with_scheme = url if "://" in url else f"http://{url}"
+    masked = _URL_USERINFO.sub(_mask_userinfo, with_scheme)
+    return masked if "://" in url else masked.removeprefix("http://")
+
+
+def cut_unsplit(text: str, limit: int) -> str:
+    """`text[:limit]`, less the token the cut went through: it may be a secret's prefix,
+    which no redaction can recognise once the rest of the secret is gone."""
+    if len(text) <= limit:
+        return text
+    return _TOKEN_TAIL.sub("", text[:limit])
+
+
 def mask_query_secrets(query: str) -> str:
-    """A URL query string (without the `?`) with credential parameters masked."""
-    return _QUERY_SECRET.sub(lambda m: f"{m[1]}{MASK}", f"?{query}")[1:]
+    """A URL query string (without the `?`) with anything credential-shaped masked: key
+    parameters, an Authorization value, a URL's userinfo inside a parameter."""
+    return Redactor().text(f"?{query}")[1:]
 
 
 def _encoded_forms(secret: str) -> set[str]:

@@ -16,11 +16,12 @@ class Terminated(KeyboardInterrupt):
     """Raised in the main thread when SIGTERM arrives; handled wherever Ctrl-C is."""
 
 
+def raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
 @contextlib.contextmanager
 def terminate_as_interrupt() -> Iterator[None]:
-    def raise_terminated(signum: int, frame: FrameType | None) -> None:
-        raise Terminated()
-
     try:
         previous = signal.signal(signal.SIGTERM, raise_terminated)
     except ValueError:  # not the main thread (e.g. driven from a test's worker thread)

@@ -11,6 +11,7 @@ import ipaddress
 import math
 import os
 import ssl
+import stat
 from collections.abc import Container, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,7 +49,7 @@ def parse_dns_server(value: str | None) -> tuple[str, int] | None:
         return None
     if not value.strip():
         raise BadInput("--dns-server: empty; give IP[:PORT], or leave it out for the system's")
-    host, port_text = split_host_port(value.strip(), "53")
+    host, port_text = split_host_port("--dns-server", value.strip(), "53")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -56,10 +57,12 @@ def parse_dns_server(value: str | None) -> tuple[str, int] | None:
     return str(address), parse_port("--dns-server", port_text, lowest=1)
 
 
-def split_host_port(value: str, default_port: str) -> tuple[str, str]:
+def split_host_port(option: str, value: str, default_port: str) -> tuple[str, str]:
     """HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address, as (host, port text)."""
     host, port_text = value, default_port
     if host.startswith("["):
+        if "]" not in host:
+            raise BadInput(f"{option}: {value!r} opens an IPv6 address with '[' but has no ']'")
         host, _, rest = host[1:].partition("]")
         port_text = rest.removeprefix(":") or default_port
     elif host.count(":") == 1:
@@ -95,7 +98,7 @@ def parse_upstream(value: str | None, lab: str | None) -> str | None:
 
 def parse_listen(value: str) -> tuple[str, int]:
     """`--listen HOST:PORT` (port 0 picks a free one); the host must be an IP or localhost."""
-    host, port_text = split_host_port(value.strip(), "0")
+    host, port_text = split_host_port("--listen", value.strip(), "0")
     if host != "localhost":
         try:
             host = str(ipaddress.ip_address(host))
@@ -111,7 +114,9 @@ def validate_proxy(value: str | None) -> str | None:
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
-        raise BadInput(f"--proxy: malformed URL {value!r}: {exc}") from None
+        from .redact import without_password
+
+        raise BadInput(f"--proxy: malformed URL {without_password(value)!r}: {exc}") from None
     if parts.scheme.lower() not in PROXY_SCHEMES:
         raise BadInput(
             f"--proxy: expected http://host:port (or https, socks5, socks5h); got scheme "
@@ -124,15 +129,22 @@ def validate_proxy(value: str | None) -> str | None:
     return value
 
 
+MAX_CA_FILE_BYTES = 16 * 2**20  # a large system bundle is about 0.3 MiB
+
+
 def validate_ca_file(value: str | None) -> str | None:
     if value is None:
         return None
     try:
+        if not stat.S_ISREG(os.stat(value).st_mode):  # a FIFO or a device would block
+            raise BadInput(f"--ca-file: {value!r} is not a regular file")
         with open(value, "rb") as handle:
-            head = handle.read(64 * 1024)
+            content = handle.read(MAX_CA_FILE_BYTES + 1)
     except OSError as exc:
         raise BadInput(f"--ca-file: cannot read {value!r}: {exc.strerror or exc}") from None
-    if b"-----BEGIN CERTIFICATE-----" not in head:
+    if len(content) > MAX_CA_FILE_BYTES:
+        raise BadInput(f"--ca-file: {value!r} is over {MAX_CA_FILE_BYTES // 2**20} MiB")
+    if b"-----BEGIN CERTIFICATE-----" not in content:
         raise BadInput(f"--ca-file: {value!r} is not a PEM file with certificates")
     try:
         ssl.create_default_context().load_verify_locations(cafile=value)

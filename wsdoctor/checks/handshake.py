@@ -15,6 +15,7 @@ from ..net.audio import silence
 from ..net.errors import TimedOut, UpgradeRefused, UpgradeRejected
 from ..net.session import LiveSession
 from ..plugin import Check
+from ..redact import cut_unsplit
 
 UNAUTHORIZED = "handshake.unauthorized"
 BAD_REQUEST = "handshake.bad_request"
@@ -87,7 +88,7 @@ def _intermediary(status: int, headers: Mapping[str, str], body: bytes) -> tuple
         return GATEWAY_ERROR, text
     if status in (401, 403, 407):
         return INTERMEDIARY_REFUSED, f"{who} refused the connection: HTTP {status}{said}"
-    start = body[:80].decode("utf-8", "replace").strip()
+    start = cut_unsplit(body[:400].decode("utf-8", "replace"), 80).strip()
     return UPGRADE_REJECTED, f"upgrade answered with HTTP {status}, not 101: {start!r}"
 
 
@@ -164,8 +165,10 @@ class HandshakeCheck(Check):
         cause, summary = rejection(refused.status, headers, body, bool(ctx.api_key))
         evidence = self._evidence(headers)
         evidence["status"] = refused.status
-        # Redact the whole body, then cut: a cut first could leave a key's prefix behind.
-        text = ctx.redactor.text(body[: BODY_PREVIEW * 4].decode("utf-8", "replace"))
+        # Redact, then cut; the read's own cut drops the token it split, which could be a
+        # key's prefix that redaction no longer recognises.
+        raw = cut_unsplit(body.decode("utf-8", "replace"), BODY_PREVIEW * 4)
+        text = ctx.redactor.text(raw)
         evidence["body_start"] = text[:BODY_PREVIEW]
         ctx.share(UPGRADED, False)
         details = {

@@ -45,7 +45,7 @@ def choice_evidence(route: Route, environ: Mapping[str, str]) -> dict[str, str]:
 def refusal_cause(status: int) -> str:
     if status == 407:
         return AUTH_REQUIRED
-    if status in (502, 503, 504):
+    if 500 <= status <= 599:  # 502/503/504, and tinyproxy's "500 Unable to connect"
         return UPSTREAM_FAILED
     return CONNECT_DENIED
 

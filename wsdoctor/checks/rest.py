@@ -14,6 +14,7 @@ from ..context import CheckContext
 from ..model import CheckResult
 from ..net.route import Route
 from ..plugin import Check, Details
+from ..redact import cut_unsplit
 
 if TYPE_CHECKING:
     import httpx
@@ -22,6 +23,7 @@ UNREACHABLE = "rest.unreachable"
 UNAUTHORIZED = "rest.unauthorized"
 KEY_CHECK_PATH = "/v1/projects"
 BODY_PREVIEW = 200
+BAD_PROXY = "rest.bad_proxy"
 
 
 def httpx_verify(route: Route) -> ssl.SSLContext | bool:
@@ -55,7 +57,7 @@ class RestCheck(Check):
     title = "REST API fallback"
     depends_on = ("dns", "proxy")
     tags = ("network",)
-    causes = (UNREACHABLE, UNAUTHORIZED)
+    causes = (UNREACHABLE, UNAUTHORIZED, BAD_PROXY)
 
     async def run(self, ctx: CheckContext) -> CheckResult:
         import httpx
@@ -64,6 +66,9 @@ class RestCheck(Check):
         url = route.target.http_base + KEY_CHECK_PATH
         key = ctx.api_key.reveal()
         headers = {"Authorization": f"Token {key}"} if key else {}
+        if route.httpx_problem is not None:  # httpx would refuse it before any traffic
+            text = f"httpx (REST, deepgram-sdk) cannot use its proxy setting: {route.httpx_problem}"
+            return self.failed(BAD_PROXY, text)
         proxy = httpx_proxy_for(route)  # decided once, as httpx itself would (trust_env off)
         started = time.monotonic()
         try:
@@ -85,7 +90,9 @@ class RestCheck(Check):
             "status": response.status_code,
             "dg_request_id": response.headers.get("dg-request-id", ""),
             # Redact, then cut: a cut first could leave a key's prefix behind.
-            "body_start": ctx.redactor.text(response.text[: BODY_PREVIEW * 4])[:BODY_PREVIEW],
+            "body_start": ctx.redactor.text(cut_unsplit(response.text, BODY_PREVIEW * 4))[
+                :BODY_PREVIEW
+            ],
         }
         details: Details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
         return self._verdict(response.status_code, bool(key), details)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..errors import BadInput
+from ..signals import terminate_as_interrupt
 from .admission import quiet_repeats
 from .config import LabConfig
 from .faults import Faults
@@ -117,7 +118,7 @@ def serve(options: ServeOptions, log: TextIO = sys.stderr) -> int:
     config = LabConfig(options.idle_timeout, options.key, faults, on_record, records_kept=0)
     max_connections = fit_connection_limit(options.max_connections)
     try:
-        with quiet_repeats():
+        with quiet_repeats(), terminate_as_interrupt():  # SIGTERM stops it as Ctrl-C does
             asyncio.run(_serve(config, options, max_connections))
     except KeyboardInterrupt:
         print("wsdoctor lab stopped.", file=log)

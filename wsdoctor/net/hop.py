@@ -107,6 +107,6 @@ def refusal(tunnel: Tunnel, proxy: ProxyEndpoint, target: Target) -> ProxyRefuse
     kind = ProxyRefused
     if tunnel.status == 407:
         kind = ProxyAuthRequired
-    elif tunnel.status in (502, 503, 504):
+    elif 500 <= tunnel.status <= 599:  # the proxy's own way out failed (tinyproxy says 500)
         kind = ProxyUpstreamFailed
     return kind(text, status=tunnel.status, reason=tunnel.reason, headers=tunnel.headers)

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import BadInput
 from ..model import Target
+from ..redact import without_password
 from .proxy import ProxyChoice, httpx_proxy, websockets_proxy
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
@@ -32,16 +33,17 @@ class ProxyEndpoint:
     @classmethod
     def parse(cls, url: str) -> ProxyEndpoint:
         """Raises BadInput for a setting no client could use (proxy.bad_config)."""
+        shown = without_password(url)
         try:
             parts = urlsplit(url if "://" in url else f"http://{url}")
             port = parts.port
         except ValueError as exc:
-            raise BadInput(f"proxy setting {url!r} is not a URL: {exc}") from None
+            raise BadInput(f"proxy setting {shown!r} is not a URL: {exc}") from None
         scheme = parts.scheme.lower()
         if scheme not in PROXY_SCHEMES:
-            raise BadInput(f"proxy scheme {scheme!r} is not supported by websockets")
+            raise BadInput(f"proxy scheme {scheme!r} is not one of {', '.join(PROXY_SCHEMES)}")
         if not parts.hostname:
-            raise BadInput(f"proxy setting {url!r} has no host")
+            raise BadInput(f"proxy setting {shown!r} has no host")
         default = {"http": 80, "https": 443}.get(scheme, 1080)
         username = unquote(parts.username) if parts.username else None
         password = unquote(parts.password) if parts.password else None
@@ -98,6 +100,7 @@ class Route:
     dns_server: tuple[str, int] | None = None
     ca_file: str | None = None
     insecure: bool = False
+    httpx_problem: str | None = None  # an unusable setting only httpx reads (ALL_PROXY)
 
     @classmethod
     def plan(
@@ -118,10 +121,12 @@ class Route:
                 proxy = ProxyEndpoint.parse(ws_choice.url)
             except BadInput as exc:
                 problem = f"{ws_choice.source}: {exc}"
+        http_choice = httpx_proxy(target, environ, proxy_override)
         return cls(
             target=target,
             websockets_choice=ws_choice,
-            httpx_choice=httpx_proxy(target, environ, proxy_override),
+            httpx_choice=http_choice,
+            httpx_problem=_problem_of(http_choice),
             proxy=proxy,
             proxy_problem=problem,
             timeouts=Timeouts.from_budget(check_timeout_s),
@@ -153,3 +158,16 @@ class Route:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         return context
+
+
+def _problem_of(choice: ProxyChoice) -> str | None:
+    """Why a proxy setting cannot be used, or None (also None for no proxy at all)."""
+    if choice.url is None:
+        return None
+    if "://" not in choice.url:  # websockets guesses http://; httpx refuses it
+        return f"{choice.source}: {without_password(choice.url)!r} has no scheme (http://...)"
+    try:
+        ProxyEndpoint.parse(choice.url)
+    except BadInput as exc:
+        return f"{choice.source}: {exc}"
+    return None
