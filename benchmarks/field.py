@@ -13,7 +13,8 @@ API). All traffic stays on loopback or inside namespaces made here, all removed 
 
 Needs: root, iproute2, nft, iptables, tc, nginx, tinyproxy, stunnel4, dnsmasq (Debian),
 mitmproxy in .venv-mitm, NetfilterQueue (PyPI) in .venv.
-Run: sudo .venv/bin/python benchmarks/field.py [NAME ...]   (default: every scenario)
+Run: sudo .venv/bin/python benchmarks/field.py [NAME ...]   (default: all 32, ~2.5 min)
+The verdict counts root causes only; warnings (which are not root causes) are listed beside.
 """
 
 from __future__ import annotations

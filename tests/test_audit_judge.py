@@ -176,3 +176,39 @@ def test_reconnects_after_a_server_drop_are_noted_with_their_delay():
     clean = ClientRecord("c", "/v1/listen", "", "token", duration_s=1.0)
     clean.tcp_end, clean.first_close, clean.server_close_code = "close-handshake", "server", 1000
     assert reconnect_after_drop([clean]) == []
+
+
+def test_mulaw_silence_and_documented_containers_are_not_mismatches():
+    mulaw = stream({"encoding": "mulaw", "sample_rate": "8000"})
+    mulaw.observer.client(Audio(b"\xff" * 160), 0.0)  # u-law digital silence
+    assert mulaw.record.audio_mismatch is None
+    ogg_opus = stream({"encoding": "opus"})
+    ogg_opus.observer.client(Audio(b"OggS\x00\x02" + bytes(100)), 0.0)
+    assert ogg_opus.record.audio_mismatch is None
+    ogg_raw = stream({"encoding": "linear16", "sample_rate": "16000"})
+    ogg_raw.observer.client(Audio(b"OggS\x00\x02" + bytes(100)), 0.0)
+    assert ogg_raw.record.audio_mismatch == (
+        "ogg container sent although the URL declares encoding=linear16"
+    )
+
+
+def test_pauses_bridged_by_keepalive_are_neither_bursts_nor_slow_audio():
+    live = stream()
+    t = 0.0
+    for _ in range(3):  # 2 s of speech, then 3 s of KeepAlive once a second
+        t = audio(live, t, 2.0)
+        for k in range(1, 4):
+            live.handle(KEEP_ALIVE, t + k - 0.5)
+        t += 3.0
+    live.handle(CLOSE_STREAM, t)
+    assert causes(live) == []
+
+
+def test_keepalive_before_any_audio_does_not_hold_the_stream():
+    live = stream()
+    for k in range(1, 4):
+        live.handle(KEEP_ALIVE, float(k))
+    audio(live, 9.0, 1.0)
+    (found,) = judge_connection(live.record, POLICY)
+    assert found.cause == "client.idle_gap"
+    assert "before any audio" in found.message

@@ -137,3 +137,42 @@ def test_audit_cli_relays_a_redirected_app_to_the_upstream(serve_lab):
     assert len(lab.records) == 1  # the stream really went through to the upstream
     (conn,) = [c for c in report["checks"] if c["id"] == "connection_1"]
     assert conn["evidence"]["dg_request_id"] == lab.records[0].request_id
+
+
+def test_an_app_that_leaves_without_a_close_frame_is_the_apps_ending_not_a_server_drop(serve_lab):
+    lab = serve_lab()
+
+    async def scenario(url):
+        ws = await connect(url, additional_headers=AUTH, ping_interval=None)
+        await ws.send(bytes(3200))
+        ws.transport.abort()  # a killed process: no close frame, no CloseStream
+
+    _, (record,) = relayed(lab, scenario)
+    assert record.tcp_end == "client-eof"
+    causes = {f.cause for f in judge_connection(record, Policy())}
+    assert causes == {"client.no_close_stream", "client.no_close_frame"}
+
+
+def test_a_close_frame_without_a_code_is_relayed_and_recorded(serve_lab):
+    lab = serve_lab()
+
+    async def scenario(url):
+        async with connect(url, additional_headers=AUTH, ping_interval=None) as ws:
+            await ws.send(bytes(3200))
+            ws.protocol.send_close()  # no status code at all, as browsers' close() sends
+            ws.send_data()
+            await ws.wait_closed()
+
+    _, (record,) = relayed(lab, scenario)
+    assert record.tcp_end == "close-handshake" and record.duration_s > 0
+    assert lab.records[-1].first_close == "client"  # the upstream got the app's close
+
+
+def test_the_apps_key_on_the_command_line_is_masked_in_the_audit_report(serve_lab):
+    app = Path(__file__).parent / "audit_apps" / "ws_app.py"
+    key = "app-test-key-0123456789"  # ws_app presents this key; here it is also an argument
+    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
+            "--", sys.executable, str(app), "good", key]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert key not in done.stdout + done.stderr
+    assert json.loads(done.stdout)["command"].count("app-test") == 0

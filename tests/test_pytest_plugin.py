@@ -134,3 +134,22 @@ def test_the_documented_example_passes():
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=example)
     assert done.returncode == 0, done.stdout[-2000:]
     assert "3 passed" in done.stdout
+
+
+def test_a_stream_the_client_never_closes_fails_assert_clean(pytester):
+    pytester.makepyfile(
+        CLIENT
+        + """
+def test_leaves_it_open(deepgram_lab):
+    headers = {"Authorization": f"Token {deepgram_lab.api_key}"}
+    ws = connect(deepgram_lab.url, additional_headers=headers)
+    ws.send(bytes(3200))
+    try:
+        deepgram_lab.assert_clean()
+    finally:
+        ws.close()
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*1 stream(s) still open at the end of the test*"])

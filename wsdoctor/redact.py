@@ -167,4 +167,5 @@ def clean_result(result: CheckResult, redactor: Redactor) -> CheckResult:
         findings=tuple(clean_finding(f, redactor) for f in result.findings),
         phases=tuple(replace(p, label=redactor.text(p.label)) for p in result.phases),
         spans=tuple(replace(s, label=redactor.text(s.label)) for s in result.spans),
+        marks=tuple(replace(m, label=redactor.text(m.label)) for m in result.marks),
     )

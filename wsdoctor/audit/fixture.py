@@ -4,6 +4,7 @@ every connection the test's code made to it."""
 from __future__ import annotations
 
 import textwrap
+import time
 from collections.abc import Sequence
 
 from ..causes import lookup
@@ -17,6 +18,7 @@ from .judge import Policy, judge_connection, judge_reconnects
 from .session import FINALIZE_S
 
 DEFAULT_KEY = "deepgram-lab-test-key"
+SETTLE_S = 1.0
 RECORDS_KEPT = 10_000
 
 
@@ -66,8 +68,25 @@ class DeepgramLab:
 
     @property
     def sessions(self) -> list[ClientRecord]:
-        """What each connection did, in the order they opened."""
-        return sorted(self.running.records, key=lambda r: r.opened_at)
+        """What each finished connection did, in the order they opened. Streams the test
+        left open get a moment to end (a client closing in the background), no more."""
+        self._settle()
+        while True:
+            try:  # the lab's thread may file a record meanwhile
+                records = list(self.running.records)
+            except RuntimeError:
+                continue
+            return sorted(records, key=lambda r: r.opened_at)
+
+    @property
+    def open_streams(self) -> int:
+        """Connections still open on the lab (a stream the code under test never closed)."""
+        return self.running.lab.open_streams
+
+    def _settle(self) -> None:
+        deadline = time.monotonic() + SETTLE_S
+        while self.open_streams and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def deepgram_environment(self) -> object:
         """A DeepgramClientEnvironment (deepgram-sdk v5 and later) pointing at this lab."""
@@ -93,10 +112,16 @@ class DeepgramLab:
         return [(i, f) for i, f in found if include_info or f.level is not Level.INFO]
 
     def assert_clean(self) -> None:
-        """Fail the test with each finding and what to do about it, if there is any."""
+        """Fail the test with each finding and what to do about it, if there is any; a
+        stream still open is a finding too (the client never ended it)."""
         found = self.findings()
-        if found:
-            raise AssertionError(describe_findings(found))
+        still_open = self.open_streams
+        if found or still_open:
+            message = describe_findings(found) if found else ""
+            if still_open:
+                message += (f"\n{still_open} stream(s) still open at the end of the test: the "
+                            "client never closed them (send CloseStream, then close)")  # fmt: skip
+            raise AssertionError(message.strip())
 
 
 def describe_findings(found: Sequence[tuple[int, Finding]]) -> str:

@@ -8,6 +8,7 @@ fault is not the client's failure to send CloseStream.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,8 +64,8 @@ def server_ended_it(record: ClientRecord) -> bool:
 
 
 def _ending(record: ClientRecord, policy: Policy) -> list[Finding]:
-    if server_ended_it(record):
-        return []
+    if server_ended_it(record) or record.ended_by_audit:
+        return []  # the server's fault injection, or wsdoctor stopping the app, ended it
     out: list[Finding] = []
     ended = record.tcp_end is not None
     if ended and not record.close_stream_sent and record.audio_frames:
@@ -125,6 +126,12 @@ def _cadence(record: ClientRecord) -> float | None:
 def _cadence_text(record: ClientRecord, cadence: float | None) -> str:
     if not record.keepalive_count:
         return "It sent no KeepAlive."
+    first_audio = record.first_audio_at
+    if record.keepalive_at and (first_audio is None or record.keepalive_at[0] < first_audio):
+        return (
+            f"It sent {record.keepalive_count} KeepAlive, some before any audio: KeepAlive "
+            "holds a stream only once audio has arrived."
+        )
     if cadence is None:
         return "It sent one KeepAlive."
     return f"It sent {record.keepalive_count} KeepAlive, about every {cadence:g} s."
@@ -173,9 +180,9 @@ def _audio_format(record: ClientRecord, policy: Policy) -> list[Finding]:
 
 
 def _pacing(record: ClientRecord, policy: Policy) -> list[Finding]:
-    if record.first_audio_at is None or record.last_audio_at is None:
-        return []
-    wall = record.last_audio_at - record.first_audio_at
+    if record.first_audio_at is None or record.last_audio_at is None or not record.audio_s:
+        return []  # no audio, or a format whose seconds cannot be counted
+    wall = record.last_audio_at - record.first_audio_at - record.paused_s  # KeepAlive pauses out
     if wall < policy.min_paced_s or record.max_audio_gap_s >= policy.near_idle_s:
         return []  # too short to judge, or one long pause that idle_gap already names
     pace = record.audio_s / wall
@@ -237,10 +244,12 @@ def judge_reconnects(records: Sequence[ClientRecord]) -> list[Finding]:
 
 
 def _densest(records: Sequence[ClientRecord]) -> int:
-    best = 0
-    for i, first in enumerate(records):
-        within = [r for r in records[i:] if r.opened_at - first.opened_at <= STORM_WINDOW_S]
-        best = max(best, len(within))
+    """Most records opened within any STORM_WINDOW_S (records in opening order)."""
+    best, start = 0, 0
+    for end, last in enumerate(records):
+        while last.opened_at - records[start].opened_at > STORM_WINDOW_S:
+            start += 1
+        best = max(best, end - start + 1)
     return best
 
 
@@ -255,14 +264,15 @@ def _hasty_after_429(ordered: Sequence[ClientRecord]) -> float | None:
 def reconnect_after_drop(records: Sequence[ClientRecord]) -> list[Finding]:
     """Info: after the server dropped a stream, whether and how soon the app came back."""
     ordered = sorted(records, key=lambda r: r.opened_at)
+    opened = [r.opened_at for r in ordered]
     out: list[Finding] = []
     for i, record in enumerate(ordered):
         if record.status != 101 or not server_ended_it(record):
             continue
         ended_at = record.opened_at + record.duration_s
-        later = [r for r in ordered[i + 1 :] if r.opened_at >= ended_at - 0.001]
-        if later:
-            delay = later[0].opened_at - ended_at
+        j = bisect.bisect_left(opened, ended_at - 0.001, lo=i + 1)
+        if j < len(ordered):
+            delay = ordered[j].opened_at - ended_at
             text = (
                 f"After the server ended stream {i + 1}, the app reconnected {delay:.2f} s later."
             )

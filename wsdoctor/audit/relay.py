@@ -18,11 +18,11 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMessage, WSMsgType, web
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from ..lab.endpoints import new_record
+from ..lab.endpoints import new_record, presented_key
 from ..lab.events import Audio, ClientClose, ClientGone, Ping, Text
 from ..lab.observe import ClientObserver, message_type
 from ..lab.record import ClientRecord
@@ -53,8 +53,10 @@ class Relay:
         upstream: str,
         on_record: Callable[[ClientRecord], None],
         ssl_context: ssl.SSLContext | None = None,
+        on_key: Callable[[str], None] | None = None,
     ) -> None:
         self.upstream = upstream.rstrip("/")
+        self.on_key = on_key
         self.on_record = on_record
         self.ssl_context = ssl_context
         self.started = time.monotonic()
@@ -65,6 +67,9 @@ class Relay:
         return app
 
     async def live(self, request: web.Request) -> web.StreamResponse:
+        _, key = presented_key(request)
+        if key and self.on_key is not None:
+            self.on_key(key)  # held in memory so the report can mask it, never recorded
         record = new_record(request, str(uuid.uuid4()), self.started, "relay")
         try:
             return await self._relay(request, record)
@@ -82,7 +87,7 @@ class Relay:
                 body=refused.response.body,
                 headers=passed_headers(refused.response.headers),
             )
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (OSError, TimeoutError, ValueError, InvalidHandshake) as exc:
             record.status = 502
             reason = f"wsdoctor relay could not reach {self.upstream}: {type(exc).__name__}"
             return web.Response(status=502, text=reason, headers={"dg-error": reason})
@@ -149,34 +154,46 @@ class Leg:
             await self._from_upstream()
         finally:
             from_app.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await from_app
+            for task in [from_app, *self.tasks]:
+                task.cancel()
+            await asyncio.gather(from_app, *self.tasks, return_exceptions=True)
             self.observer.record.duration_s = round(self.now(), 3)
 
     async def _from_app(self) -> None:
-        while True:
-            msg = await self.ws.receive()
-            if msg.type is WSMsgType.BINARY:
-                self.observer.client(Audio(msg.data), self.now())
-                await self.upstream.send(msg.data)
-            elif msg.type is WSMsgType.TEXT:
-                self.observer.client(Text(msg.data), self.now())
-                await self.upstream.send(msg.data)
-            elif msg.type is WSMsgType.PING:
-                self.observer.client(Ping(msg.data), self.now())
-                self._spawn(self._ping_through(msg.data))
-            elif msg.type is WSMsgType.CLOSE:
-                self.observer.client(ClientClose(msg.data, msg.extra or ""), self.now())
-                await self.upstream.close(msg.data or 1005, msg.extra or "")
-                return
-            elif msg.type in (WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
-                self.observer.client(ClientGone(), self.now())
-                self.upstream.transport.abort()  # the app left without a close frame: so do we
-                return
+        """App frames upstream; a frame the closing upstream can no longer take ends this
+        direction quietly (the other one reports how the upstream ended)."""
+        with contextlib.suppress(ConnectionClosed, ConnectionError):
+            while await self._forward_one(await self.ws.receive()):
+                pass
+
+    async def _forward_one(self, msg: WSMessage) -> bool:
+        """Forward one app frame; False once the app has closed or left."""
+        now = self.now()
+        if msg.type is WSMsgType.BINARY:
+            self.observer.client(Audio(msg.data), now)
+            await self.upstream.send(msg.data)
+        elif msg.type is WSMsgType.TEXT:
+            self.observer.client(Text(msg.data), now)
+            await self.upstream.send(msg.data)
+        elif msg.type is WSMsgType.PING:
+            self.observer.client(Ping(msg.data), now)
+            self._spawn(self._ping_through(msg.data))
+        elif msg.type is WSMsgType.CLOSE:
+            self.observer.client(ClientClose(msg.data, msg.extra or ""), now)
+            if msg.data:  # a close frame without a status code is forwarded without one
+                await self.upstream.close(msg.data, msg.extra or "")
+            else:
+                await self.upstream.close()
+            return False
+        elif msg.type in (WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR):
+            self.observer.client(ClientGone(), now)
+            self.upstream.transport.abort()  # the app left without a close frame: so do we
+            return False
+        return True
 
     async def _ping_through(self, data: bytes) -> None:
         """The app's ping measures the whole path: answer it when upstream's pong comes."""
-        with contextlib.suppress(ConnectionClosed, RuntimeError):
+        with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError):
             waiter = await self.upstream.ping(data)
             await waiter
             await self.ws.pong(data)
@@ -187,7 +204,7 @@ class Leg:
         task.add_done_callback(self.tasks.discard)
 
     async def _from_upstream(self) -> None:
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError):
             async for message in self.upstream:
                 if isinstance(message, str):
                     self.observer.server_sent(message_type(message) or "text", self.now())
@@ -199,6 +216,8 @@ class Leg:
     async def _end_like_upstream(self) -> None:
         protocol = self.upstream.protocol
         rcvd = protocol.close_rcvd
+        if self.observer.client_ended and rcvd is None:  # we aborted it after the app left
+            return
         if rcvd is None:  # upstream TCP ended with no close frame: the app gets the same
             self.observer.server_dropped(reset=False, now=self.now())
             if self.transport is not None:

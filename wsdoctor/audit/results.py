@@ -103,7 +103,7 @@ def connection_result(index: int, record: ClientRecord, policy: Policy) -> Check
 
 
 def session_result(
-    records: Sequence[ClientRecord], child: ChildOutcome | None, url: str
+    records: Sequence[ClientRecord], child: ChildOutcome | None, url: str, dropped: int = 0
 ) -> CheckResult:
     findings: list[Finding] = []
     if not records:
@@ -113,7 +113,9 @@ def session_result(
             {"audit_url": url},
         ))  # fmt: skip
     findings += judge_reconnects(records) + reconnect_after_drop(records)
-    summary = f"{len(records)} connection(s)"
+    summary = f"{len(records) + dropped} connection(s)"
+    if dropped:
+        summary += f" ({dropped} beyond the first {len(records)} not judged)"
     if child is not None:
         summary += f"; the command {child.describe()}"
     evidence: dict[str, Scalar] = {"connections": len(records), "audit_url": url}
@@ -123,7 +125,11 @@ def session_result(
 
 
 def audit_results(
-    records: Sequence[ClientRecord], policy: Policy, child: ChildOutcome | None, url: str
+    records: Sequence[ClientRecord],
+    policy: Policy,
+    child: ChildOutcome | None,
+    url: str,
+    dropped: int = 0,
 ) -> tuple[list[CheckResult], dict[str, EntryInfo]]:
     """Results in the order connections opened, the session last, and their titles."""
     ordered = sorted(records, key=lambda r: r.opened_at)
@@ -132,6 +138,6 @@ def audit_results(
         connection_id(i): EntryInfo(f"Connection {i} ({r.request_id[:8]})", tags=AUDIT_TAGS)
         for i, r in enumerate(ordered, 1)
     }
-    results.append(session_result(ordered, child, url))
+    results.append(session_result(ordered, child, url, dropped))
     titles["session"] = EntryInfo("The audited session", tags=AUDIT_TAGS)
     return results, titles

@@ -58,7 +58,7 @@ def child_environment(environ: Mapping[str, str], audit_url: str) -> dict[str, s
     """The child's environment: the audit URL for any language, sitecustomize for Python."""
     env = dict(environ)
     env["WSDOCTOR_AUDIT_URL"] = audit_url
-    env["DEEPGRAM_HOST"] = audit_url.split("://", 1)[1]  # the Go SDK reads a host[:port]
+    env["DEEPGRAM_HOST"] = audit_url  # read by the Go SDK and deepgram-sdk v3-v4's env options
     path = env.get("PYTHONPATH")
     env["PYTHONPATH"] = os.pathsep.join([str(REDIRECT_DIR), *([path] if path else [])])
     return env
@@ -75,12 +75,19 @@ class AuditSession:
         self.environ = environ
         self.on_connection = on_connection
         self.records: list[ClientRecord] = []
+        self.keys: set[str] = set()  # keys clients presented: masked in the report, not kept
+        self.stopping = False
+        self.records_dropped = 0
         self.child: ChildOutcome | None = None
         self.url = ""
 
     def _filed(self, record: ClientRecord) -> None:
+        if self.stopping:  # still open when wsdoctor stopped the app: its ending is ours
+            record.ended_by_audit = True
         if len(self.records) < MAX_RECORDS:
             self.records.append(record)
+        else:
+            self.records_dropped += 1
         if self.on_connection is not None:
             self.on_connection(record)
 
@@ -104,7 +111,9 @@ class AuditSession:
         if self.plan.upstream:
             from .relay import Relay
 
-            relay = Relay(self.plan.upstream, self._filed, upstream_tls(self.plan.ca_file))
+            relay = Relay(
+                self.plan.upstream, self._filed, upstream_tls(self.plan.ca_file), self.keys.add
+            )
             async with serving(relay.app(), host, port) as bound:
                 yield f"ws://{bracketed(host)}:{bound}"
             return
@@ -114,6 +123,7 @@ class AuditSession:
             on_record=self._filed,
             records_kept=0,
             finalize_s=FINALIZE_S,
+            on_key=self.keys.add,
         )
         async with running_lab(config, host=host, port=port) as lab:
             yield f"{'wss' if lab.tls else 'ws'}://{lab.base}"
@@ -129,29 +139,36 @@ class AuditSession:
 
     async def _run_child(self, argv: Sequence[str]) -> None:
         env = child_environment(self.environ, self.url)
-        try:
-            proc = await asyncio.create_subprocess_exec(*argv, env=env)
+        try:  # its own process group, so stopping it stops whatever it started too
+            proc = await asyncio.create_subprocess_exec(*argv, env=env, start_new_session=True)
         except FileNotFoundError:
             raise BadInput(f"command not found: {argv[0]}") from None
         except PermissionError:
             raise BadInput(f"command is not executable: {argv[0]}") from None
+        except OSError as exc:  # e.g. a script without a #! line
+            raise BadInput(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
         try:
             returncode: int | None = await asyncio.wait_for(proc.wait(), self.plan.duration_s)
         except TimeoutError:
-            await stop(proc)
             returncode = None
         finally:
-            if proc.returncode is None:  # interrupted: do not leave the app running
+            if proc.returncode is None:  # --duration is up, or interrupted: stop the app
+                self.stopping = True
                 await stop(proc)
         self.child = ChildOutcome(tuple(argv), returncode)
 
 
 async def stop(proc: asyncio.subprocess.Process) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        proc.send_signal(signal.SIGTERM)
+    """SIGTERM to the app's process group, then SIGKILL after a grace period."""
+    _signal_group(proc, signal.SIGTERM)
     try:
         await asyncio.wait_for(proc.wait(), STOP_GRACE_S)
     except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
+        _signal_group(proc, signal.SIGKILL)
         await proc.wait()
+    _signal_group(proc, signal.SIGKILL)  # anything the app left behind in its group
+
+
+def _signal_group(proc: asyncio.subprocess.Process, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signum)

@@ -47,12 +47,14 @@ class Announcer:
             print(f"wsdoctor audit: listening on {url} (WSDOCTOR_AUDIT_URL)", file=sys.stderr)
 
     def connection(self, record: ClientRecord) -> None:
+        """Named by request id: the report numbers connections by when they opened."""
         self.count += 1
         if self.quiet:
             return
         causes = [f.cause for f in judge_connection(record, self.policy)]
         verdict = ", ".join(causes) if causes else "no findings"
-        line = f"wsdoctor audit: connection {self.count} ended ({describe_connection(record)})"
+        rid = record.request_id[:8]
+        line = f"wsdoctor audit: connection {rid} ended ({describe_connection(record)})"
         print(neutralise(f"{line}: {verdict}"), file=sys.stderr, flush=True)
 
 
@@ -84,8 +86,13 @@ def audit_report(
     ended_by: KeyboardInterrupt | None,
 ) -> Report:
     url = session.url or f"ws://{options.plan.host}:{options.plan.port}"
-    results, titles = audit_results(session.records, policy, session.child, url)
-    ctx = CheckContext(Target.parse(f"{url}/v1/listen"), Settings(environ=options.environ))
+    results, titles = audit_results(
+        session.records, policy, session.child, url, session.records_dropped
+    )
+    api_key = options.environ.get("DEEPGRAM_API_KEY")
+    ctx = CheckContext(Target.parse(f"{url}/v1/listen"), Settings(environ=options.environ), api_key)
+    for key in session.keys:  # whatever the app presented, wherever else it turns up
+        ctx.redactor.add(key)
     return build_report(
         results,
         ctx,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..context import CheckContext
+from ..errors import BadInput
 from ..exitcodes import ExitCode
 from ..model import Target
 from ..registry import Registry
@@ -81,7 +82,12 @@ def _metrics(options: WatchOptions, host: str) -> Metrics | None:
 
     metrics = Metrics(host)
     if options.metrics_port is not None:
-        metrics.serve(options.metrics_port, options.metrics_host)
+        where = f"{options.metrics_host}:{options.metrics_port}"
+        try:
+            metrics.serve(options.metrics_port, options.metrics_host)
+        except OSError as exc:
+            why = exc.strerror or exc
+            raise BadInput(f"--metrics-port: cannot listen on {where}: {why}") from None
     return metrics
 
 

@@ -19,3 +19,4 @@ class LabConfig:
     on_record: Callable[[ClientRecord], None] | None = None  # called as each connection ends
     records_kept: int = 1000  # finished records held in memory, newest last
     finalize_s: float = 0.0  # how long the answer to CloseStream takes (the audit: 0.25)
+    on_key: Callable[[str], None] | None = None  # told each key a client presents (redaction)

@@ -95,6 +95,7 @@ class Lab:
         self.config = config
         self.faults = config.faults
         self.records: deque[ClientRecord] = deque(maxlen=config.records_kept)
+        self.open_streams = 0  # upgraded connections whose record is not filed yet
         self.started = time.monotonic()
 
     def app(self) -> web.Application:
@@ -109,6 +110,8 @@ class Lab:
 
     def _authorize(self, request: web.Request) -> tuple[str, str | None]:
         method, key = presented_key(request)
+        if key and self.config.on_key is not None:
+            self.config.on_key(key)
         wrong = self.config.accepted_key is not None and key != self.config.accepted_key
         if key is None or wrong or self.faults.rejects_key():
             raise HandshakeRefused(401, "INVALID_AUTH", "Invalid credentials.")
@@ -154,6 +157,7 @@ class Lab:
             self._finish(record)
             return self._error(refused, rid)
         ws = await self._upgrade(request, rid)
+        self.open_streams += 1
         stream = LiveStream(
             record,
             fmt,
@@ -165,6 +169,7 @@ class Lab:
         try:
             await serve_stream(ws, request.transport, stream)
         finally:
+            self.open_streams -= 1
             self._finish(record)
         return ws
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from ..net.audio import SAMPLE_WIDTH, AudioFormat, parse_wav
 from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
 from .record import ClientRecord
-from .sniff import container_of, control_in_binary, wav_format
+from .sniff import CONTAINER_CODECS, container_of, control_in_binary, wav_format
 
 CONTROL_MESSAGES = ("KeepAlive", "CloseStream", "Finalize")
 
@@ -78,6 +78,8 @@ class ClientObserver:
     def _mismatch(self, data: bytes) -> str | None:
         encoding = self.params.get("encoding")
         container = container_of(data)
+        if container and encoding in CONTAINER_CODECS.get(container, ()):
+            return None
         if container and encoding:
             return f"{container} container sent although the URL declares encoding={encoding}"
         if container is None and not encoding:
@@ -98,7 +100,9 @@ class ClientObserver:
             self.record.unknown_texts += 1
         elif kind == "KeepAlive":
             self.record.note_keepalive(now)
-            self._active(now)
+            if self.record.audio_frames:  # as Deepgram: it holds a stream only after audio
+                self._active(now)
+                self.record.bridge_audio_gap(now)
         elif kind == "Finalize":
             self.record.finalize_count += 1
         elif kind == "CloseStream":
@@ -151,6 +155,8 @@ class ClientObserver:
 
     def server_dropped(self, reset: bool, now: float) -> None:
         self._active(now)
+        if self.record.tcp_end is not None:  # the client's own ending came first
+            return
         self.record.tcp_end = "lab-reset" if reset else "lab-drop"
         self.record.note(now, self.record.tcp_end)
 
@@ -175,6 +181,6 @@ def wav_header_format(data: bytes) -> AudioFormat | None:
 def message_type(text: str) -> str | None:
     try:
         kind = json.loads(text).get("type")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # deep nesting is hostile, not fatal
         return None
     return kind if isinstance(kind, str) else None

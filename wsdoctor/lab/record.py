@@ -89,6 +89,8 @@ class ClientRecord:
     duration_s: float = 0.0
     faults: str = "none"
     upstream_request_id: str | None = None  # relay mode: the real service's dg-request-id
+    paused_s: float = 0.0  # time in pauses bridged by KeepAlive
+    ended_by_audit: bool = False  # still open when the audit stopped the app (--duration)
     log: EventLog = field(default_factory=EventLog, repr=False, compare=False)
     _last_audio_at: float = field(default=0.0, repr=False, compare=False)
 
@@ -113,6 +115,12 @@ class ClientRecord:
             last["until"] = at
         else:
             self.log.add({"t": at, "kind": "audio", "frames": 1, "bytes": size, "until": at})
+
+    def bridge_audio_gap(self, at: float) -> None:
+        """A KeepAlive in a pause: the pause is a documented one, neither a burst gap nor
+        slow audio, so its length is counted apart."""
+        self.paused_s = round(self.paused_s + max(0.0, at - self._last_audio_at), 3)
+        self._last_audio_at = round(at, 3)
 
     def note_keepalive(self, at: float) -> None:
         self.keepalive_count += 1

@@ -15,6 +15,9 @@ CONTAINER_MAGIC: tuple[tuple[str, bytes], ...] = (
     ("mp3", b"ID3"),
 )
 CONTROL_TYPES = ("KeepAlive", "CloseStream", "Finalize")
+# Encodings that name a codec these containers carry: declaring them with the container
+# is what Deepgram documents, not a mismatch.
+CONTAINER_CODECS = {"ogg": {"opus", "speex"}, "webm": {"opus"}, "flac": {"flac"}}
 
 
 def container_of(data: bytes) -> str | None:
@@ -24,9 +27,7 @@ def container_of(data: bytes) -> str | None:
     for name, magic in CONTAINER_MAGIC:
         if data.startswith(magic):
             return name
-    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # an MPEG frame sync
-        return "mp3"
-    return None
+    return None  # an MPEG frame sync alone is not evidence: u-law silence is 0xFF 0xFF
 
 
 def wav_format(data: bytes) -> tuple[int, int] | None:
@@ -45,7 +46,7 @@ def control_in_binary(data: bytes) -> str | None:
         return None
     try:
         kind = json.loads(data).get("type")
-    except (ValueError, AttributeError, UnicodeDecodeError):
+    except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):
         return None
     return kind if kind in CONTROL_TYPES else None
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..context import CheckContext
-from ..model import CheckResult, Mark, Report, status_of
+from ..model import CheckResult, Mark, Report, Status, status_of
 from ..plugin import Described, EntryInfo
 from ..registry import Selection
 from ..report.build import build_report
@@ -81,6 +81,7 @@ class WatchSession:
     def _on_drop(self, drop: Drop) -> None:
         if self.metrics is not None:
             self.metrics.observe_drop(drop.ending)
+            self.metrics.set_streams_up(self.streams_up)
         self._drop_pending.set()
 
     def _on_rtt(self, ms: float) -> None:
@@ -126,6 +127,12 @@ class WatchSession:
 
     def watch_result(self) -> CheckResult:
         log, cadence = self.log, self.plan.cadence
+        if self.metrics is not None:
+            self.metrics.set_streams_up(self.streams_up)
+        reason = next((w.not_applicable for w in self.workers if w.not_applicable), None)
+        if reason is not None:
+            return CheckResult("watch", Status.SKIP, f"not applicable: {reason}",
+                               not_applicable=True)  # fmt: skip
         found = tuple(findings(list(log.drops), list(log.stalls), cadence.stall_s))
         rtt = log.rtt_summary()
         hours = log.stream_seconds / 3600

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..net.errors import NetError
+from ..net.errors import NetError, NotApplicable
 from ..net.outcome import Outcome
 from ..net.route import Route
 from ..net.session import LiveSession
@@ -68,23 +68,30 @@ class StreamWorker:
         self.on_drop, self.on_rtt = on_drop, on_rtt
         self.up = False
         self._pong_dead: str | None = None  # why the pinger gave the path up for dead
+        self.not_applicable: str | None = None  # why wsdoctor cannot stream to this URL
 
     async def run(self, until: float) -> None:
         backoff = self.cadence.backoff_s
         while self.clock() < until:
             try:
-                ended_by_us = await self._one_connection(until)
+                lived = await self._one_connection(until)
+            except NotApplicable as exc:  # wsdoctor cannot stream to this URL: a skip, not a drop
+                self.not_applicable = str(exc)
+                return
             except NetError as exc:
                 self._drop(0.0, "connect_failed", str(exc))
-                ended_by_us = False
-            if ended_by_us:
+                lived = 0.0
+            if lived is None:
                 return
+            if lived > self.cadence.max_backoff_s:  # a connection that stayed up resets it
+                backoff = self.cadence.backoff_s
             await asyncio.sleep(min(backoff, max(0.0, until - self.clock())))
             backoff = min(backoff * 2, self.cadence.max_backoff_s)
 
-    async def _one_connection(self, until: float) -> bool:
-        """True if the watch ended this connection; False if it dropped."""
+    async def _one_connection(self, until: float) -> float | None:
+        """None if the watch ended this connection; else how long it lived before it dropped."""
         session = LiveSession(self.route, self.api_key, close_timeout=self.cadence.pong_deadline_s)
+        session.audio.require()  # NotApplicable before any traffic if the URL's encoding is
         await session.open()
         self.log.connects += 1
         opened = self.clock()
@@ -92,6 +99,8 @@ class StreamWorker:
         pinger = asyncio.create_task(self._ping(session, until))
         try:
             dead = await self._talk(session, until)
+        except NetError as exc:  # the stream broke in a way the socket layer named
+            dead = str(exc)
         finally:
             pinger.cancel()
             self.up = False
@@ -100,16 +109,19 @@ class StreamWorker:
             with contextlib.suppress(Exception):
                 await session.send_control("CloseStream")
                 await session.close()
-            return True
+            await session.abort()
+            return None
         await session.abort()
         if dead is not None:
-            self._drop(self.clock() - opened, "rtt_timeout", dead)
-        else:
-            outcome = await session.outcome()
-            ending, detail = ending_of(outcome)
-            life = outcome.closed_at_s  # from the close itself, not from when we noticed
-            self._drop(life if life is not None else self.clock() - opened, ending, detail)
-        return False
+            life = self.clock() - opened
+            self._drop(life, "rtt_timeout", dead)
+            return life
+        outcome = await session.outcome()
+        ending, detail = ending_of(outcome)
+        closed = outcome.closed_at_s  # from the close itself, not from when we noticed
+        life = closed if closed is not None else self.clock() - opened
+        self._drop(life, ending, detail)
+        return life
 
     async def _talk(self, session: LiveSession, until: float) -> str | None:
         """Speak and pause until `until` or the stream ends; a reason if the path went dead."""

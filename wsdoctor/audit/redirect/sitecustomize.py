@@ -39,13 +39,23 @@ def redirected(url: object) -> object:
     return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, parts.fragment))
 
 
+def _plain(uri: object, target: object, kwargs: dict[str, object]) -> None:
+    """A wss:// URL sent to a ws:// endpoint: TLS options would make websockets refuse it."""
+    redirected_to_plain = isinstance(target, str) and target.startswith("ws://")
+    if isinstance(uri, str) and target != uri and redirected_to_plain:
+        kwargs.pop("ssl", None)
+        kwargs.pop("server_hostname", None)
+
+
 def _wrap_function(module: object, name: str) -> None:
     original = getattr(module, name, None)
     if original is None or getattr(original, "_wsdoctor", False):
         return
 
     def connect(uri: object, *args: object, **kwargs: object) -> object:
-        return original(redirected(uri), *args, **kwargs)
+        target = redirected(uri)
+        _plain(uri, target, kwargs)
+        return original(target, *args, **kwargs)
 
     connect._wsdoctor = True  # type: ignore[attr-defined]
     setattr(module, name, connect)
@@ -57,7 +67,9 @@ def _wrap_init(cls: type) -> None:
         return
 
     def __init__(self: object, uri: object, *args: object, **kwargs: object) -> None:
-        original(self, redirected(uri), *args, **kwargs)
+        target = redirected(uri)
+        _plain(uri, target, kwargs)
+        original(self, target, *args, **kwargs)
 
     __init__._wsdoctor = True  # type: ignore[attr-defined]
     cls.__init__ = __init__  # type: ignore[misc]
