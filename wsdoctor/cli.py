@@ -98,7 +98,7 @@ CHECK_OPTIONS: list[Decorator] = [
         default=60.0,
         show_default=True,
         callback=_positive,
-        help="Overall deadline in seconds; wsdoctor never runs longer.",
+        help="Overall deadline in seconds for the checks (watch: for each run of them).",
     ),
     click.option(
         "--idle-max",
