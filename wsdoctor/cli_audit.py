@@ -1,0 +1,110 @@
+"""`wsdoctor audit`: its options; the work is in commands/audit.py."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .cli import _positive, cli, output_options
+from .report.formats import FORMATS
+
+if TYPE_CHECKING:
+    from .commands.audit import AuditOptions
+
+
+@cli.command(context_settings={"allow_interspersed_args": False})
+@click.option(
+    "--lab",
+    "lab",
+    default=None,
+    metavar="FAULT,...",
+    help="Faults for the lab the app talks to (default: a faithful lab).",
+)
+@click.option(
+    "--upstream",
+    metavar="URL",
+    help="Relay to this service instead of the lab (e.g. wss://api.deepgram.com).",
+)
+@click.option("--ca-file", metavar="PEM", help="Extra CA bundle to trust for --upstream.")
+@click.option(
+    "--listen",
+    default="127.0.0.1:0",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where the audit endpoint listens (port 0: a free one).",
+)
+@click.option(
+    "--duration",
+    type=float,
+    callback=_positive,
+    help="Stop after this many seconds (default: when CMD ends, or Ctrl-C).",
+)
+@click.option(
+    "--idle-window",
+    type=float,
+    default=10.0,
+    show_default=True,
+    callback=_positive,
+    help="Seconds without audio before the lab closes with NET-0001.",
+)
+@output_options
+@click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
+@click.option("--no-save", is_flag=True, help="Do not save reports by default.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["fail", "warn"]),
+    default="fail",
+    show_default=True,
+    help="Exit 1 on failures only, or on warnings too.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.argument("argv", nargs=-1, type=click.UNPROCESSED, metavar="[-- CMD ARGS...]")
+def audit(**opts: Any) -> int:
+    """Watch your app's Deepgram connections and say what it does wrong.
+
+    The app talks to a local Deepgram emulator, or with --upstream through a
+    recording relay to the real service. With CMD, wsdoctor runs it with
+    WSDOCTOR_AUDIT_URL set (Python apps are redirected automatically) and reports
+    when it ends; without CMD it serves until Ctrl-C or --duration.
+    """
+    from .commands.audit import run_audit
+
+    return run_audit(_audit_options(opts))
+
+
+def _audit_options(opts: dict[str, Any]) -> AuditOptions:
+    from . import validate
+    from .audit.session import AuditPlan
+    from .commands.audit import AuditOptions
+
+    environ = dict(os.environ)
+    host, port = validate.parse_listen(opts["listen"])
+    upstream = validate.parse_upstream(opts["upstream"], opts["lab"])
+    plan = AuditPlan(
+        faults=validate.parse_lab_faults(opts["lab"]) or (),
+        upstream=upstream,
+        ca_file=validate.validate_ca_file(opts["ca_file"]),
+        host=host,
+        port=port,
+        duration_s=opts["duration"],
+        idle_window_s=opts["idle_window"],
+        argv=tuple(opts["argv"]),
+    )
+    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
+    return AuditOptions(
+        plan=plan,
+        outputs=outputs,
+        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
+        save=not opts["no_save"],
+        fail_on=opts["fail_on"],
+        verbose=opts["verbose"],
+        quiet=opts["quiet"],
+        command=shlex.join(["wsdoctor", *sys.argv[1:]]),
+        environ=environ,
+        color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
+    )
