@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 
 from .signals import Terminated, raise_terminated
+
+STARTED_AT = time.monotonic()  # --timeout counts from here: start-up is part of the run
 
 INTERRUPTED = 130
 TERMINATED = 143

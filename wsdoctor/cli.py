@@ -10,6 +10,7 @@ import os
 import shlex
 import signal
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -155,7 +156,7 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
 
     environ = dict(os.environ)  # the one place the environment is read
     settings = Settings(
-        timeout_s=opts["timeout"],
+        timeout_s=run_budget(opts["timeout"]),
         idle_max_s=opts["idle_max"],
         proxy=validate.validate_proxy(opts["proxy"]),
         dns_server=validate.parse_dns_server(opts["dns_server"]),
@@ -184,6 +185,18 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
         color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
         metrics_file=validate.validate_output_file("--metrics-file", opts["metrics_file"]),
     )
+
+
+REPORT_RESERVE_S = 0.3  # writing the reports after the deadline
+
+
+def run_budget(timeout_s: float) -> float:
+    """What --timeout leaves for the checks: less start-up already spent and the time
+    reports take, so the whole process ends within --timeout."""
+    main = sys.modules.get("wsdoctor.__main__")
+    started = getattr(main, "STARTED_AT", None)
+    spent = time.monotonic() - started if isinstance(started, float) else 0.0
+    return max(min(timeout_s, 0.1), timeout_s - spent - REPORT_RESERVE_S)
 
 
 def _resolve_url(url: str | None, region: str | None) -> str:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from .context import CheckContext
 from .model import CheckResult, Finding, Level, Status
 from .net.errors import NotApplicable, describe, translate
+from .net.tracking import abort_all, tracked_streams
 from .plugin import CheckPlugin, check_deadline, declared_causes
 from .redact import clean_result
 
@@ -42,14 +43,20 @@ class Runner:
         self._deadline = 0.0
 
     async def run(self) -> list[CheckResult]:
-        self._deadline = time.monotonic() + self.ctx.settings.timeout_s
+        timeout = self.ctx.settings.timeout_s
+        self._deadline = time.monotonic() + timeout
         self._done = {c.id: asyncio.Event() for c in self.checks}
-        tasks = [asyncio.create_task(self._run_one(c), name=f"check:{c.id}") for c in self.checks]
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
+        with tracked_streams() as streams:  # at the deadline, cut every stream at once
+            cut = asyncio.get_running_loop().call_later(timeout, abort_all, streams)
+            tasks = [
+                asyncio.create_task(self._run_one(c), name=f"check:{c.id}") for c in self.checks
+            ]
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                cut.cancel()
+                for task in tasks:
+                    task.cancel()
         return self.ordered_results()
 
     def ordered_results(self, interrupted: bool = False) -> list[CheckResult]:

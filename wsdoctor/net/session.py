@@ -30,9 +30,11 @@ from .errors import BadMessage, boundary
 from .outcome import Outcome
 from .path import open_path
 from .route import Route
+from .tracking import track, untrack
 from .uplink import MeteredTransport, Sample, sample
 
-MAX_MESSAGE_BYTES = 1024 * 1024  # websockets' default; a hostile server must not change it
+MAX_MESSAGE_BYTES = 1024 * 1024
+READ_SLICE_BYTES = 16 * 1024  # websockets' default; a hostile server must not change it
 RECENT_KINDS = 16
 MAX_KIND_CHARS = 40
 # What deepgram-sdk gets by passing no `compression` to websockets.connect (websockets'
@@ -51,7 +53,11 @@ class TimedConnection(ClientConnection):
     close_frame_at: float | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Also counts what websockets writes, to tell a slow uplink from a stalled path."""
+        """Also counts what websockets writes, to tell a slow uplink from a stalled path, and
+        reads in small slices: 256 kB of one-byte frames take the loop half a second to
+        parse, delaying every deadline and cancellation behind them."""
+        if hasattr(transport, "max_size"):  # asyncio's plain socket transport
+            transport.max_size = READ_SLICE_BYTES
         self.transport_ready_at = time.monotonic()
         super().connection_made(transport)
         self.metered = MeteredTransport(self.transport)
@@ -133,6 +139,7 @@ class LiveSession:
                 **kwargs,
             )
         self.ws = cast(TimedConnection, connection)
+        track(self)
         self.opened_at = time.monotonic()
         self._record_open(before_upgrade)
         self._reader = asyncio.create_task(self._read())
@@ -283,6 +290,7 @@ class LiveSession:
             self.ws.transport.abort()
 
     async def abort(self) -> None:
+        untrack(self)
         if self._reader is not None:
             self._reader.cancel()
         self.abort_transport()
