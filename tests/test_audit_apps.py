@@ -234,3 +234,12 @@ def test_a_busy_listen_port_is_one_line_and_exit_2():
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith(f"wsdoctor: error: cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_test_app_run_without_the_audit_cannot_leave_loopback():
+    """The guard behind every test app: without the audit's redirection it errors out."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "WSDOCTOR_AUDIT_URL")}
+    done = subprocess.run([sys.executable, str(APPS / "ws_app.py"), "good"], env=env,
+                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert done.returncode != 0
+    assert "refusing to look up 'api.deepgram.com'" in done.stderr

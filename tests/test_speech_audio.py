@@ -18,7 +18,7 @@ from wsdoctor.net.errors import NotApplicable
 from wsdoctor.net.speech import clip, speech
 from wsdoctor.net.uplink import Sample, assess
 
-BARE = "wss://api.deepgram.com/v1/listen"
+BARE = "wss://api.deepgram.com/v1/listen"  # URL planning only: nothing connects to it
 
 
 def deflate_ratio(data: bytes) -> float:

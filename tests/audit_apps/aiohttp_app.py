@@ -7,6 +7,7 @@ import json
 import sys
 
 import aiohttp
+import loopback_only  # noqa: F401 - no name lookup but loopback
 
 URL = "wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000"
 CHUNK = b"\x10\x00" * 1600

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import loopback_only  # noqa: F401 - no name lookup but loopback
 from deepgram import DeepgramClient
 from websockets.exceptions import ConnectionClosed
 

@@ -14,6 +14,7 @@ import os
 import sys
 import wave
 
+import loopback_only  # noqa: F401 - no name lookup but loopback
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
