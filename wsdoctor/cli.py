@@ -54,6 +54,47 @@ def cli() -> None:
     """Diagnose WebSocket connections to Deepgram's live speech-to-text API."""
 
 
+def report_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The report options `check`, `watch` and `audit` share: formats, where, exit, noise."""
+    for option in reversed(REPORT_OPTIONS):
+        command = option(command)
+    return output_options(command)
+
+
+REPORT_OPTIONS: list[Decorator] = [
+    click.option(
+        "--out-dir", default="reports", show_default=True, help="Folder for saved reports."
+    ),
+    click.option("--no-save", is_flag=True, help="Do not save reports by default."),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["fail", "warn"]),
+        default="fail",
+        show_default=True,
+        help="Exit 1 on failures only, or on warnings too.",
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence."),
+    click.option("-q", "--quiet", is_flag=True, help="Print only the summary line."),
+]
+
+
+def report_values(opts: dict[str, Any], environ: dict[str, str]) -> dict[str, Any]:
+    """Those options validated, as the keyword arguments both option records take."""
+    from . import validate
+
+    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
+    return {
+        "outputs": outputs,
+        "out_dir": validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
+        "save": not opts["no_save"],
+        "fail_on": opts["fail_on"],
+        "verbose": opts["verbose"],
+        "quiet": opts["quiet"],
+        "command": shlex.join(["wsdoctor", *sys.argv[1:]]),
+        "color_env": {k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
+    }
+
+
 def check_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options `check` and `watch` share: the target, the path and the report."""
     for option in reversed(CHECK_OPTIONS):
@@ -116,20 +157,7 @@ CHECK_OPTIONS: list[Decorator] = [
         metavar="[FAULT,...]",
         help="Check an in-process Deepgram emulator instead, optionally with faults.",
     ),
-    output_options,
-    click.option(
-        "--out-dir", default="reports", show_default=True, help="Folder for saved reports."
-    ),
-    click.option("--no-save", is_flag=True, help="Do not save reports by default."),
-    click.option(
-        "--fail-on",
-        type=click.Choice(["fail", "warn"]),
-        default="fail",
-        show_default=True,
-        help="Exit 1 on failures only, or on warnings too.",
-    ),
-    click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence."),
-    click.option("-q", "--quiet", is_flag=True, help="Print only the summary line."),
+    report_options,
     click.option(
         "--metrics-file",
         metavar="PATH",
@@ -166,7 +194,6 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
         environ=environ,
         vantage=validate.parse_vantage(opts["vantage"]),
     )
-    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
     return CheckOptions(
         url=_resolve_url(opts["url"], opts["region"]),
         api_key=validate.parse_api_key(opts["api_key"]),
@@ -175,14 +202,7 @@ def _check_options(registry: Registry, opts: dict[str, Any]) -> CheckOptions:
         quick=opts["quick"],
         settings=settings,
         lab_faults=validate.parse_lab_faults(opts["lab"]),
-        outputs=outputs,
-        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
-        save=not opts["no_save"],
-        fail_on=opts["fail_on"],
-        verbose=opts["verbose"],
-        quiet=opts["quiet"],
-        command=shlex.join(["wsdoctor", *sys.argv[1:]]),
-        color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
+        **report_values(opts, environ),
         metrics_file=validate.validate_output_file("--metrics-file", opts["metrics_file"]),
     )
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import shlex
-import sys
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import _positive, cli, output_options
-from .report.formats import FORMATS
+from .cli import _positive, cli, report_options, report_values
 
 if TYPE_CHECKING:
     from .commands.audit import AuditOptions
@@ -51,18 +48,7 @@ if TYPE_CHECKING:
     callback=_positive,
     help="Seconds without audio before the lab closes with NET-0001.",
 )
-@output_options
-@click.option("--out-dir", default="reports", show_default=True, help="Folder for saved reports.")
-@click.option("--no-save", is_flag=True, help="Do not save reports by default.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(["fail", "warn"]),
-    default="fail",
-    show_default=True,
-    help="Exit 1 on failures only, or on warnings too.",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show measurements and evidence.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@report_options
 @click.argument("argv", nargs=-1, type=click.UNPROCESSED, metavar="[-- CMD ARGS...]")
 def audit(**opts: Any) -> int:
     """Watch your app's Deepgram connections and say what it does wrong.
@@ -95,16 +81,4 @@ def _audit_options(opts: dict[str, Any]) -> AuditOptions:
         idle_window_s=opts["idle_window"],
         argv=tuple(opts["argv"]),
     )
-    outputs = validate.validate_outputs({f.name: opts[f.dest] for f in FORMATS})
-    return AuditOptions(
-        plan=plan,
-        outputs=outputs,
-        out_dir=validate.validate_out_dir(opts["out_dir"], not opts["no_save"] and not outputs),
-        save=not opts["no_save"],
-        fail_on=opts["fail_on"],
-        verbose=opts["verbose"],
-        quiet=opts["quiet"],
-        command=shlex.join(["wsdoctor", *sys.argv[1:]]),
-        environ=environ,
-        color_env={k: environ[k] for k in ("NO_COLOR", "TERM") if k in environ},
-    )
+    return AuditOptions(plan=plan, environ=environ, **report_values(opts, environ))
