@@ -21,7 +21,7 @@ from pathlib import Path
 from _proc import cpu_seconds
 from websockets.asyncio.client import connect
 
-from wsdoctor.net.audio import LINEAR16_16K, chunked, tone
+from wsdoctor.audio.pcm import LINEAR16_16K, chunked, tone
 
 STREAM_S = 10.0
 CHUNK_S = 0.1

@@ -7,10 +7,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from wsdoctor.audio.pcm import LINEAR16_16K, chunked, tone
 from wsdoctor.lab.config import LabConfig
 from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.server import RunningLab, running_lab
-from wsdoctor.net.audio import LINEAR16_16K, chunked, tone
 
 AUTH = {"Authorization": "Token lab-test-key-0123456789"}
 

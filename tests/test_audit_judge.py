@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
+from wsdoctor.audio.pcm import LINEAR16_16K, tone, wav
 from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects, reconnect_after_drop
-from wsdoctor.lab.events import Audio, ClientClose, ClientGone, Text, Tick
-from wsdoctor.lab.record import ClientRecord
-from wsdoctor.lab.sniff import container_of, control_in_binary, looks_like_jwt
 from wsdoctor.lab.stream import LiveStream
-from wsdoctor.net.audio import LINEAR16_16K, tone, wav
+from wsdoctor.observe.events import Audio, ClientClose, ClientGone, Text, Tick
+from wsdoctor.observe.record import ClientRecord
+from wsdoctor.observe.sniff import container_of, control_in_binary, looks_like_jwt
 
 POLICY = Policy(idle_window_s=10.0)
 CHUNK = tone(0.1)

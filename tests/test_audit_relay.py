@@ -18,8 +18,8 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
 from wsdoctor.audit.judge import Policy, judge_connection
 from wsdoctor.audit.relay import Relay
-from wsdoctor.lab.record import ClientRecord
 from wsdoctor.lab.server import serving
+from wsdoctor.observe.record import ClientRecord
 
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000"
 

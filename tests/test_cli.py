@@ -16,11 +16,12 @@ from conftest import registry_of
 from fake_checks import Fake
 
 from wsdoctor import cli
+from wsdoctor.cli import options as cli_options
 
 
 def run_cli(argv, capsys, registry=None, monkeypatch=None):
     if registry is not None:
-        monkeypatch.setattr(cli, "load_registry", lambda *_: registry)
+        monkeypatch.setattr(cli_options, "load_registry", lambda *_: registry)
     with pytest.raises(SystemExit) as exit_info:
         cli.main(argv)
     out, err = capsys.readouterr()
@@ -191,12 +192,13 @@ sys.path.insert(0, {tests!r})
 from conftest import registry_of
 from fake_checks import Fake
 from wsdoctor import cli
+from wsdoctor.cli import options
 
 def mark(check, ctx):
     Path({marker!r}).write_text("ran")
     return check.passed("fast ok")
 
-cli.load_registry = lambda *_: registry_of(Fake("fast", outcome=mark), Fake("slow", sleep=60))
+options.load_registry = lambda *_: registry_of(Fake("fast", outcome=mark), Fake("slow", sleep=60))
 cli.main(sys.argv[1:])
 """
 
@@ -278,7 +280,7 @@ def test_unexpected_bug_is_one_redacted_line(capsys, monkeypatch):
     def broken_registry(*_):
         raise RuntimeError("internal failure while holding key sk-test-0123456789abcdef")
 
-    monkeypatch.setattr(cli, "load_registry", broken_registry)
+    monkeypatch.setattr(cli_options, "load_registry", broken_registry)
     monkeypatch.delenv("WSDOCTOR_DEBUG", raising=False)
     argv = ["check", *LAB_URL, "--no-save", "--api-key", "sk-test-0123456789abcdef"]
     code, out, err = run_cli(argv, capsys)
@@ -312,7 +314,7 @@ def test_more_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_a_ca_bundle_with_its_certificate_far_into_the_file_is_accepted(tmp_path):
     import trustme
 
-    from wsdoctor.validate import validate_ca_file
+    from wsdoctor.cli.validate import validate_ca_file
 
     bundle = tmp_path / "bundle.pem"
     bundle.write_bytes(b"# comments\n" * 8000 + trustme.CA().cert_pem.bytes())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsdoctor.closure import Closure, against_window, classify_close, describe
+from wsdoctor.checks.closure import Closure, against_window, classify_close, describe
 from wsdoctor.net.session import Outcome
 
 

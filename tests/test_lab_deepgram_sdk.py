@@ -7,8 +7,8 @@ from deepgram import DeepgramClient
 from deepgram.environment import DeepgramClientEnvironment
 from websockets.exceptions import ConnectionClosedError
 
+from wsdoctor.audio.pcm import LINEAR16_16K, chunked, tone
 from wsdoctor.lab import messages
-from wsdoctor.net.audio import LINEAR16_16K, chunked, tone
 
 
 def sdk_client(lab, api_key: str = "sdk-test-key-0123456789") -> DeepgramClient:

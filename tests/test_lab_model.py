@@ -12,28 +12,15 @@ import json
 import pytest
 from aiohttp import WSMessage, WSMsgType
 
+from wsdoctor.audio.pcm import LINEAR16_16K, chunked, silence, tone, wav
 from wsdoctor.lab import messages
-from wsdoctor.lab.events import (
-    Action,
-    Audio,
-    ClientClose,
-    ClientGone,
-    Close,
-    Drop,
-    GoSilent,
-    Ping,
-    Pong,
-    SendJson,
-    SendText,
-    Text,
-    Tick,
-)
+from wsdoctor.lab.actions import Action, Close, Drop, GoSilent, Pong, SendJson, SendText
 from wsdoctor.lab.fault_hooks import HOSTILE_REASON, HOSTILE_TEXT, OVERSIZED_FRAME_BYTES
 from wsdoctor.lab.faults import Faults
-from wsdoctor.lab.record import ClientRecord
 from wsdoctor.lab.stream import LiveStream
 from wsdoctor.lab.wire import Wire, to_event
-from wsdoctor.net.audio import LINEAR16_16K, chunked, silence, tone, wav
+from wsdoctor.observe.events import Audio, ClientClose, ClientGone, Ping, Text, Tick
+from wsdoctor.observe.record import ClientRecord
 
 QUERY = {"encoding": "linear16", "sample_rate": "16000", "channels": "1"}
 CLOSE_STREAM = Text(json.dumps({"type": "CloseStream"}))

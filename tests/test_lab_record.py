@@ -9,8 +9,8 @@ from labkit import AUTH, CLOSE_STREAM, KEEP_ALIVE, audio_chunks
 from websockets.asyncio.client import connect
 
 from wsdoctor.lab.config import LabConfig
-from wsdoctor.lab.record import KEEPALIVE_TIMES_KEPT, LOG_HEAD, LOG_TAIL, ClientRecord
 from wsdoctor.lab.server import running_lab
+from wsdoctor.observe.record import KEEPALIVE_TIMES_KEPT, LOG_HEAD, LOG_TAIL, ClientRecord
 
 
 def new_record(query: str = "encoding=linear16") -> ClientRecord:

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from labkit import AUTH, with_lab
 
-from wsdoctor.net.audio import tone, wav
+from wsdoctor.audio.pcm import tone, wav
 
 
 def rest(method, path, *, headers=AUTH, key=None, faults=(), **kwargs):

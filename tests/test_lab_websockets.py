@@ -12,8 +12,8 @@ from labkit import AUTH, CLOSE_STREAM, FINALIZE, KEEP_ALIVE, audio_chunks, decod
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidMessage, InvalidStatus
 
+from wsdoctor.audio.pcm import silence
 from wsdoctor.lab import messages
-from wsdoctor.net.audio import silence
 
 
 def opener(lab, headers=AUTH, **kwargs):

@@ -147,7 +147,7 @@ def test_bad_vantage_names_are_refused_before_any_traffic(capsys, value, message
 def test_vantage_defaults_to_the_host_name_and_keeps_a_given_one():
     import socket
 
-    from wsdoctor.validate import default_vantage, parse_vantage
+    from wsdoctor.cli.validate import default_vantage, parse_vantage
 
     assert parse_vantage(None) == default_vantage()
     assert default_vantage() == (socket.gethostname().strip()[:64] or "unknown")

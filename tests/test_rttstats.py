@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsdoctor.rttstats import (
+from wsdoctor.checks.rttstats import (
     MIN_FOR_P95,
     judged_latency_ms,
     judges_jitter,

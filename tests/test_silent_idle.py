@@ -22,14 +22,15 @@ from checkkit import FAST, run_against, run_against_lab
 from hostile_peers import hostile_server
 from netns import require_netns
 
+from wsdoctor.audio.pcm import LINEAR16_16K
 from wsdoctor.checks import idle_timeout
-from wsdoctor.lab.events import Audio, GoSilent, Ping, Pong, Tick
+from wsdoctor.checks.silence import describe_probes, probe_times, silent_bounds
+from wsdoctor.lab.actions import GoSilent, Pong
 from wsdoctor.lab.faults import Faults
-from wsdoctor.lab.record import ClientRecord
 from wsdoctor.lab.stream import LiveStream
-from wsdoctor.net.audio import LINEAR16_16K
 from wsdoctor.net.probe import Probe
-from wsdoctor.silence import describe_probes, probe_times, silent_bounds
+from wsdoctor.observe.events import Audio, Ping, Tick
+from wsdoctor.observe.record import ClientRecord
 
 TESTS = Path(__file__).resolve().parent
 SCALED = dataclasses.replace(FAST, server_idle_s=1.0)  # the lab's 1 s idle window

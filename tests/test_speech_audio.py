@@ -9,13 +9,13 @@ from importlib.resources import files
 
 import pytest
 
+from wsdoctor.audio.pcm import LINEAR16_16K, AudioFormat, chunked, convert, tone
+from wsdoctor.audio.plan import plan_audio
+from wsdoctor.audio.speech import clip, speech
 from wsdoctor.lab.clip import ClipFollower
 from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.transcript import Transcript
-from wsdoctor.net.audio import LINEAR16_16K, AudioFormat, chunked, convert, tone
-from wsdoctor.net.audio_plan import plan_audio
 from wsdoctor.net.errors import NotApplicable
-from wsdoctor.net.speech import clip, speech
 from wsdoctor.net.uplink import Sample, assess
 
 BARE = "wss://api.deepgram.com/v1/listen"  # URL planning only: nothing connects to it
@@ -29,12 +29,12 @@ def deflate_ratio(data: bytes) -> float:
 
 
 def test_the_clip_ships_in_the_package_and_is_small_speech():
-    wav = files("wsdoctor").joinpath("speech/clip.wav")
+    wav = files("wsdoctor").joinpath("audio/clip/clip.wav")
     assert len(wav.read_bytes()) < 200_000
-    assert files("wsdoctor").joinpath("speech/README.md").is_file()
+    assert files("wsdoctor").joinpath("audio/clip/README.md").is_file()
     speech_clip = clip()
     assert 3.0 <= speech_clip.seconds <= 5.0
-    words = json.loads(files("wsdoctor").joinpath("speech/clip.json").read_text())["words"]
+    words = json.loads(files("wsdoctor").joinpath("audio/clip/clip.json").read_text())["words"]
     assert [w.word for w in speech_clip.words] == [w for w, _, _ in words]
     assert speech_clip.transcript.rstrip(".").lower() == " ".join(w for w, _, _ in words)
     ends = [w.end for w in speech_clip.words]

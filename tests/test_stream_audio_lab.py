@@ -13,8 +13,8 @@ from labkit import AUTH, CLOSE_STREAM, decode, with_lab
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError
 
-from wsdoctor.net.audio import LINEAR16_16K, chunked, tone
-from wsdoctor.net.speech import clip, speech
+from wsdoctor.audio.pcm import LINEAR16_16K, chunked, tone
+from wsdoctor.audio.speech import clip, speech
 
 STREAM_CHECKS = ("handshake", "close_frame", "idle_timeout", "keepalive", "stability")
 SCALED = replace(FAST, server_idle_s=1.0)  # the lab below closes idle streams after 1 s

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from ..causes import lookup
 from ..lab.config import LabConfig
 from ..lab.faults import Faults
-from ..lab.record import ClientRecord
 from ..lab.server import RunningLab
 from ..lab.thread import LabThread
 from ..model import Finding, Level
+from ..observe.record import ClientRecord
 from .judge import Policy, judge_connection, judge_reconnects
 from .session import FINALIZE_S
 

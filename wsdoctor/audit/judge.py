@@ -13,8 +13,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lab.record import ClientRecord
 from ..model import Finding, Level
+from ..observe.record import ClientRecord
 
 Scalar = str | int | float | bool | None
 

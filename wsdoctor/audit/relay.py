@@ -23,9 +23,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ..lab.endpoints import new_record, presented_key
-from ..lab.events import Audio, ClientClose, ClientGone, Ping, Text
-from ..lab.observe import ClientObserver, message_type
-from ..lab.record import ClientRecord
+from ..observe.events import Audio, ClientClose, ClientGone, Ping, Text
+from ..observe.observer import ClientObserver, message_type
+from ..observe.record import ClientRecord
 
 CONNECT_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 5.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..lab.record import ClientRecord
 from ..model import CheckResult, Finding, Level, Mark, status_of
+from ..observe.record import ClientRecord
 from ..plugin import EntryInfo
 from .judge import Policy, Scalar, judge_connection, judge_reconnects, reconnect_after_drop
 

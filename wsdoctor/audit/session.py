@@ -20,8 +20,8 @@ from pathlib import Path
 from ..errors import BadInput
 from ..lab.config import LabConfig
 from ..lab.faults import Faults
-from ..lab.record import ClientRecord
 from ..lab.server import running_lab, serving
+from ..observe.record import ClientRecord
 from .results import ChildOutcome
 
 FINALIZE_S = 0.25  # the lab takes this long to answer CloseStream, as the real service does

@@ -7,13 +7,13 @@ closes from the client side and checks that the close frame is echoed.
 
 from __future__ import annotations
 
-from ..closure import Closure, classify_close, describe
+from ..audio.plan import plan_audio
+from ..audio.speech import speech
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Finding, Level, Span
-from ..net.audio_plan import plan_audio
 from ..net.session import LiveSession, Outcome
-from ..net.speech import speech
 from ..plugin import StreamCheck
+from .closure import Closure, classify_close, describe
 
 NO_CLOSE_FRAME = "close_frame.no_close_frame"
 NO_CLOSE_REPLY = "close_frame.no_close_reply"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..audio.pcm import silence
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Phase
-from ..net.audio import silence
 from ..net.errors import TimedOut, UpgradeRefused, UpgradeRejected
 from ..net.session import LiveSession
 from ..plugin import Check

@@ -14,15 +14,15 @@ died (silence.py): a healthy path costs one stream, not five.
 
 from __future__ import annotations
 
-from ..closure import Closure, against_window, classify_close, describe
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Span
 from ..net.outcome import Outcome
 from ..net.probe import Probe, SideProbes, probe
 from ..net.session import LiveSession
 from ..plugin import Details, StreamCheck
-from ..silence import describe_probes, pong_deadline, probe_times, silent_bounds
+from .closure import Closure, against_window, classify_close, describe
 from .keepalive import plan
+from .silence import describe_probes, pong_deadline, probe_times, silent_bounds
 
 INTERMEDIARY_DROP = "idle_timeout.intermediary_drop"
 SERVER_TIMEOUT = "idle_timeout.server_timeout"

@@ -7,12 +7,12 @@ for one and a half idle windows.
 
 from __future__ import annotations
 
-from ..closure import Closure, classify_close, describe
+from ..audio.pcm import silence
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Span
-from ..net.audio import silence
 from ..net.session import LiveSession
 from ..plugin import Details, StreamCheck
+from .closure import Closure, classify_close, describe
 
 NOT_HONOURED = "keepalive.not_honoured"
 INTERMEDIARY_DROP = "keepalive.intermediary_drop"

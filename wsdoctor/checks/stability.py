@@ -15,15 +15,15 @@ import asyncio
 import contextlib
 import time
 
-from ..closure import Closure, classify_close, describe
+from ..audio.plan import plan_audio
+from ..audio.speech import speech
 from ..context import CheckContext, Settings
 from ..model import CheckResult, Evidence, Span
-from ..net.audio_plan import plan_audio
 from ..net.session import LiveSession, Outcome
-from ..net.speech import speech
 from ..net.uplink import Sample, Uplink, assess
 from ..plugin import Details, StreamCheck
-from ..rttstats import judged_latency_ms, judges_jitter, latency_text, rtt_measurements
+from .closure import Closure, classify_close, describe
+from .rttstats import judged_latency_ms, judges_jitter, latency_text, rtt_measurements
 
 DROPPED = "stability.dropped"
 HIGH_LATENCY = "stability.high_latency"

@@ -1,1 +1,1 @@
-"""What each command does once cli.py has parsed its options (one module per command)."""
+"""What each command does once cli/ has parsed its options (one module per command)."""

@@ -15,8 +15,8 @@ from ..audit.session import AuditPlan, AuditSession
 from ..context import CheckContext, Settings
 from ..display import neutralise
 from ..exitcodes import ExitCode
-from ..lab.record import ClientRecord
 from ..model import Report, Target
+from ..observe.record import ClientRecord
 from ..report.build import build_report
 from ..signals import Terminated, terminate_as_interrupt
 from .check import emit_report, exit_code

@@ -1,6 +1,6 @@
 """What `wsdoctor check` does once its options are parsed: run, report, save, pick an exit code.
 
-Kept apart from cli.py so the click layer stays a thin parser, and so tests and
+Kept apart from cli/ so the click layer stays a thin parser, and so tests and
 the benchmarks can drive a whole run from Python.
 """
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..net.audio import LINEAR16_16K, AudioFormat
-from ..net.speech import Clip, clip
+from ..audio.pcm import LINEAR16_16K, AudioFormat
+from ..audio.speech import Clip, clip
 
 
 class ClipFollower:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..observe.record import ClientRecord
 from .faults import Faults
-from .record import ClientRecord
 
 
 @dataclass

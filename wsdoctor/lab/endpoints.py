@@ -16,12 +16,12 @@ from typing import Any
 
 from aiohttp import web
 
-from ..net.audio import SAMPLE_WIDTH, AudioFormat, parse_wav
+from ..audio.pcm import SAMPLE_WIDTH, AudioFormat, parse_wav
+from ..observe.record import ClientRecord
+from ..observe.sniff import looks_like_jwt
 from . import messages
 from .config import LabConfig
 from .fault_hooks import Refusal
-from .record import ClientRecord
-from .sniff import looks_like_jwt
 from .stream import LiveStream
 from .wire import serve_stream
 

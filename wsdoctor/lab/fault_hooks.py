@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import messages
-from .events import Action, Close, Drop, GoSilent, SendJson, SendText
+from .actions import Action, Close, Drop, GoSilent, SendJson, SendText
 
 if TYPE_CHECKING:
     import trustme

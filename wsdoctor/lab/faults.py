@@ -14,7 +14,7 @@ from functools import cached_property, reduce
 from typing import TYPE_CHECKING, TypeVar
 
 from ..errors import BadInput
-from .events import Action, Close
+from .actions import Action, Close
 from .fault_hooks import (
     Auth,
     BadRequest,

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..errors import BadInput
+from ..observe.record import ClientRecord
 from ..signals import terminate_as_interrupt
 from .admission import quiet_repeats
 from .config import LabConfig
 from .faults import Faults
-from .record import ClientRecord
 from .server import HEADER_TIMEOUT_S, MAX_CONNECTIONS, RunningLab, running_lab
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from ..observe.record import ClientRecord
 from .admission import admitting
 from .config import LabConfig
 from .endpoints import Lab
-from .record import ClientRecord
 
 LAB_HOSTS = ("localhost", "127.0.0.1", "::1")
 HEADER_TIMEOUT_S = 10.0

@@ -14,26 +14,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
-from ..net.audio import AudioFormat
+from ..audio.pcm import AudioFormat
+from ..observe.events import Audio, ClientClose, ClientGone, Event, Ping, Text, Tick
+from ..observe.observer import ClientObserver, message_type
+from ..observe.record import ClientRecord
 from . import messages
-from .events import (
-    Action,
-    Audio,
-    ClientClose,
-    ClientGone,
-    Close,
-    Drop,
-    Event,
-    GoSilent,
-    Ping,
-    Pong,
-    SendJson,
-    Text,
-    Tick,
-)
+from .actions import Action, Close, Drop, GoSilent, Pong, SendJson
 from .faults import Faults
-from .observe import ClientObserver, message_type
-from .record import ClientRecord
 from .transcript import Transcript
 
 INTERIM_EVERY_S = 1.0

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from ..net.audio import AudioFormat, parse_wav
+from ..audio.pcm import AudioFormat, parse_wav
 from . import messages
 from .clip import ClipFollower
 

@@ -18,22 +18,8 @@ from collections.abc import Callable
 
 from aiohttp import WSMessage, WSMsgType, web
 
-from .events import (
-    Action,
-    Audio,
-    ClientClose,
-    ClientGone,
-    Close,
-    Drop,
-    Event,
-    GoSilent,
-    Ping,
-    Pong,
-    SendJson,
-    SendText,
-    Text,
-    Tick,
-)
+from ..observe.events import Audio, ClientClose, ClientGone, Event, Ping, Text, Tick
+from .actions import Action, Close, Drop, GoSilent, Pong, SendJson, SendText
 from .stream import LiveStream
 from .throttle import throttle
 

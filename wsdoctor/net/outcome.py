@@ -1,5 +1,5 @@
 """How a live stream ended, as seen by the client: what LiveSession records and
-wsdoctor/closure.py judges. A plain value, so the judging is testable without a socket."""
+checks/closure.py judges. A plain value, so the judging is testable without a socket."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Shared by handshake, idle_timeout, keepalive, close_frame and stability. It only
 records (timings, messages, close frames, what broke the connection underneath);
-wsdoctor/closure.py decides what a record means.
+checks/closure.py decides what a record means.
 
 Library pings are off unless a check asks for them (`ping_interval=None`):
 websockets' default 20 s pings would otherwise hide the idle behaviour measured.
@@ -23,9 +23,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 from websockets.protocol import Event
 
+from ..audio.pcm import chunked
+from ..audio.plan import plan_audio
 from ..secret import Secret
-from .audio import chunked
-from .audio_plan import plan_audio
 from .errors import BadMessage, boundary
 from .outcome import Outcome
 from .path import open_path

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..audio.speech import speech
 from ..net.errors import NetError, NotApplicable
 from ..net.outcome import Outcome
 from ..net.route import Route
 from ..net.session import LiveSession
-from ..net.speech import speech
 from ..secret import Secret
 from .log import Drop, Stall, WatchLog
 

@@ -8,7 +8,7 @@ reaches the report as a root cause without a title and steps.
 
 from __future__ import annotations
 
-from .causes_data import CauseEntry
+from .entry import CauseEntry
 
 _NET = "Network Instability"
 _PROXY = "Proxy or Firewall Restrictions"

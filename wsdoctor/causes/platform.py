@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .causes_data import CauseEntry
+from .entry import CauseEntry
 
 PLATFORM_CAUSES: dict[str, CauseEntry] = {
     "platform.documented_limit": {

@@ -1,6 +1,7 @@
 """Cause ids -> what they mean and what to do, traced to the seed article's sections.
 
-The built-in prose lives in causes_data.py; plugins ship entries of the same
+The built-in prose lives beside this module (checks.py, network.py, client.py, watch.py,
+platform.py); plugins ship entries of the same
 shape with their checks. A Catalogue is the union a run reports with.
 """
 
@@ -71,11 +72,12 @@ def remediation_from(cause: str, entry: Mapping[str, Any], links: Mapping[str, s
 
 @functools.cache
 def _builtin() -> dict[str, Remediation]:
-    from .causes_client import CLIENT_CAUSES
-    from .causes_data import CAUSES, LINKS
-    from .causes_network import NETWORK_CAUSES
-    from .causes_platform import PLATFORM_CAUSES
-    from .causes_watch import WATCH_CAUSES
+    from .checks import CAUSES
+    from .client import CLIENT_CAUSES
+    from .entry import LINKS
+    from .network import NETWORK_CAUSES
+    from .platform import PLATFORM_CAUSES
+    from .watch import WATCH_CAUSES
 
     entries = {**CAUSES, **NETWORK_CAUSES, **CLIENT_CAUSES, **WATCH_CAUSES, **PLATFORM_CAUSES}
     return {cause: remediation_from(cause, entry, LINKS) for cause, entry in entries.items()}

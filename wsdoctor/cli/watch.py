@@ -1,4 +1,4 @@
-"""`wsdoctor watch` and `wsdoctor merge`: their options; the work is in commands/."""
+"""`wsdoctor watch`: its options; the work is in commands/watch.py."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import cli as base
-from .cli import _positive, check_options, cli
+from . import options
 
 if TYPE_CHECKING:
-    from .commands.watch import WatchOptions
-    from .registry import Registry
+    from ..commands.watch import WatchOptions
+    from ..registry import Registry
 
 
-@cli.command()
-@check_options
+@click.command()
+@options.check_options
 @click.option(
     "--streams",
     type=click.IntRange(1, 64),
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 @click.option(
     "--duration",
     type=float,
-    callback=_positive,
+    callback=options.positive,
     help="Stop after this many seconds (default: run until Ctrl-C).",
 )
 @click.option(
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     type=float,
     default=300.0,
     show_default=True,
-    callback=_positive,
+    callback=options.positive,
     help="Seconds between runs of the quick checks (they also run after each drop).",
 )
 @click.option(
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
     type=float,
     default=10.0,
     show_default=True,
-    callback=_positive,
+    callback=options.positive,
     help="Audio flowing with no Results for this long is a silent stall.",
 )
 @click.option("--metrics-port", type=click.IntRange(1, 65535), help="Serve Prometheus /metrics.")
@@ -53,24 +52,24 @@ if TYPE_CHECKING:
     show_default=True,
     help="Address for /metrics (0.0.0.0 to let a scraper on another host in).",
 )
-@click.option("--time-scale", type=float, default=1.0, callback=_positive, hidden=True)
+@click.option("--time-scale", type=float, default=1.0, callback=options.positive, hidden=True)
 def watch(**opts: Any) -> int:
     """Keep streams open for a long run and catch the drops a short check misses."""
-    from .commands.watch import run_watch
+    from ..commands.watch import run_watch
 
-    registry = base.load_registry(opts["disable_plugin"])
+    registry = options.load_registry(opts["disable_plugin"])
     return run_watch(_watch_options(registry, opts), registry)
 
 
 def _watch_options(registry: Registry, opts: dict[str, Any]) -> WatchOptions:
     import dataclasses
 
+    from ..commands.watch import WatchOptions
+    from ..watch.session import WatchPlan
+    from ..watch.stream import Cadence
     from . import validate
-    from .commands.watch import WatchOptions
-    from .watch.session import WatchPlan
-    from .watch.stream import Cadence
 
-    check = base._check_options(registry, opts)
+    check = options.check_options_from(registry, opts)
     scale = opts["time_scale"]
     cadence = Cadence(**{f.name: getattr(Cadence(), f.name) * scale
                          for f in dataclasses.fields(Cadence)})  # fmt: skip
@@ -78,24 +77,3 @@ def _watch_options(registry: Registry, opts: dict[str, Any]) -> WatchOptions:
     plan = WatchPlan(opts["streams"], opts["duration"], opts["interval"], cadence)
     host = validate.parse_listen(f"{opts['metrics_host']}:0")[0]
     return WatchOptions(check, plan, opts["metrics_port"], host)
-
-
-@cli.command()
-@click.argument("reports", nargs=-1, required=True, metavar="REPORT.json...")
-@click.option("--json", "json_path", metavar="PATH|-", help="Write the fleet report as JSON.")
-@click.option("--html", "html_path", metavar="PATH", help="Write the fleet report as HTML.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print the fleet view.")
-def merge(
-    reports: tuple[str, ...], json_path: str | None, html_path: str | None, quiet: bool
-) -> int:
-    """Fold JSON reports from many vantage points into one fleet report."""
-    from .commands.merge import MergeOptions, run_merge
-    from .validate import validate_output_file
-
-    validate_output_file("--json", json_path)
-    if html_path == "-":
-        raise click.BadParameter(
-            "cannot write to standard output; give a file name", param_hint="--html"
-        )
-    validate_output_file("--html", html_path)
-    return run_merge(MergeOptions(reports, json_path, html_path, quiet))

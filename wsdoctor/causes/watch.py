@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .causes_data import CauseEntry
+from .entry import CauseEntry
 
 _NET = "Network Instability"
 _PROXY = "Proxy or Firewall Restrictions"

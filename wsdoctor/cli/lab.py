@@ -6,10 +6,10 @@ from typing import Any
 
 import click
 
-from .cli import _positive, cli
+from .options import positive
 
 
-@cli.group()
+@click.group()
 def lab() -> None:
     """The Deepgram emulator, to reproduce failures offline."""
 
@@ -30,7 +30,7 @@ def lab() -> None:
     type=float,
     default=10.0,
     show_default=True,
-    callback=_positive,
+    callback=positive,
     help="Seconds without audio before 1011 NET-0001.",
 )
 @click.option(
@@ -47,7 +47,7 @@ def lab() -> None:
     type=float,
     default=10.0,
     show_default=True,
-    callback=_positive,
+    callback=positive,
     help="Seconds a connection may take to send its request before it is closed.",
 )
 @click.option(
@@ -59,8 +59,8 @@ def lab() -> None:
 )
 def lab_serve(**opts: Any) -> int:
     """Run the lab until Ctrl-C."""
-    from .lab.faults import Faults
-    from .lab.serve import ServeOptions, serve
+    from ..lab.faults import Faults
+    from ..lab.serve import ServeOptions, serve
     from .validate import validate_output_file
 
     Faults.parse(opts["faults"])  # bad fault names are usage errors, before anything starts
@@ -71,7 +71,7 @@ def lab_serve(**opts: Any) -> int:
 @lab.command("faults")
 def lab_faults() -> None:
     """List the faults the lab can inject."""
-    from .lab.faults import FAULTS
+    from ..lab.faults import FAULTS
 
     for spec in FAULTS.values():
         value = spec.value_hint

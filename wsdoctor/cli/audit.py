@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import _positive, cli, report_options, report_values
+from .options import positive, report_options, report_values
 
 if TYPE_CHECKING:
-    from .commands.audit import AuditOptions
+    from ..commands.audit import AuditOptions
 
 
-@cli.command(context_settings={"allow_interspersed_args": False})
+@click.command(context_settings={"allow_interspersed_args": False})
 @click.option(
     "--lab",
     "lab",
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 @click.option(
     "--duration",
     type=float,
-    callback=_positive,
+    callback=positive,
     help="Stop after this many seconds (default: when CMD ends, or Ctrl-C).",
 )
 @click.option(
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     type=float,
     default=10.0,
     show_default=True,
-    callback=_positive,
+    callback=positive,
     help="Seconds without audio before the lab closes with NET-0001.",
 )
 @report_options
@@ -58,15 +58,15 @@ def audit(**opts: Any) -> int:
     WSDOCTOR_AUDIT_URL set (Python apps are redirected automatically) and reports
     when it ends; without CMD it serves until Ctrl-C or --duration.
     """
-    from .commands.audit import run_audit
+    from ..commands.audit import run_audit
 
     return run_audit(_audit_options(opts))
 
 
 def _audit_options(opts: dict[str, Any]) -> AuditOptions:
+    from ..audit.session import AuditPlan
+    from ..commands.audit import AuditOptions
     from . import validate
-    from .audit.session import AuditPlan
-    from .commands.audit import AuditOptions
 
     environ = dict(os.environ)
     host, port = validate.parse_listen(opts["listen"])

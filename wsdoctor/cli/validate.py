@@ -16,7 +16,7 @@ from collections.abc import Container, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import BadInput
+from ..errors import BadInput
 
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4", "socks4a")
 MAX_SECONDS = 7 * 24 * 3600
@@ -114,7 +114,7 @@ def validate_proxy(value: str | None) -> str | None:
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
-        from .redact import without_password
+        from ..redact import without_password
 
         raise BadInput(f"--proxy: malformed URL {without_password(value)!r}: {exc}") from None
     if parts.scheme.lower() not in PROXY_SCHEMES:
@@ -169,7 +169,7 @@ def validate_out_dir(value: str, needed: bool) -> str:
 
 def validate_outputs(requested: Mapping[str, str | None]) -> dict[str, str]:
     """Format name -> path for each output option given; only a stdout-capable one takes '-'."""
-    from .report.formats import by_name
+    from ..report.formats import by_name
 
     outputs: dict[str, str] = {}
     for name, value in requested.items():
@@ -209,7 +209,7 @@ def validate_output_file(option: str, value: str | None) -> str | None:
 
 def parse_lab_faults(value: str | None) -> tuple[str, ...] | None:
     """`--lab` alone is a faithful lab; `--lab drop-on-close,no-pong` adds faults."""
-    from .lab.faults import Faults  # stdlib-only module: no aiohttp here
+    from ..lab.faults import Faults  # stdlib-only module: no aiohttp here
 
     if value is None:
         return None

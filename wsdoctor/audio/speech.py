@@ -1,4 +1,4 @@
-"""The test speech clip the stream checks send, loaded from the package (wsdoctor/speech/).
+"""The test speech clip the stream checks send, loaded from the package (wsdoctor/audio/clip/).
 
 A pure tone shrinks about 30 times under permessage-deflate, so a check streaming
 it needs a fraction of the uplink a real client needs and passes on a link that
@@ -16,10 +16,10 @@ import wave
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .audio import LINEAR16_16K
+from .pcm import LINEAR16_16K
 
-CLIP_WAV = "speech/clip.wav"
-CLIP_WORDS = "speech/clip.json"
+CLIP_WAV = "audio/clip/clip.wav"
+CLIP_WORDS = "audio/clip/clip.json"
 
 
 @dataclass(frozen=True)

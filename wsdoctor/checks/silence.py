@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .net.probe import Probe
+from ..net.probe import Probe
 
 # Side streams are probed at these fractions of the server's idle window: three inside it
 # bound a hop that forgets flows sooner than Deepgram closes them, one past it bounds a

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 
-from .net.session import Outcome
+from ..net.session import Outcome
 
 
 class Closure(enum.StrEnum):

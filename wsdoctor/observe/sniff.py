@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ..net.audio import parse_wav
+from ..audio.pcm import parse_wav
 
 CONTAINER_MAGIC: tuple[tuple[str, bytes], ...] = (
     ("ogg", b"OggS"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from ..net.audio import SAMPLE_WIDTH, AudioFormat, parse_wav
+from ..audio.pcm import SAMPLE_WIDTH, AudioFormat, parse_wav
 from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
 from .record import ClientRecord
 from .sniff import CONTAINER_CODECS, container_of, control_in_binary, wav_format

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from .audio import LINEAR16_16K, AudioFormat, convert
-from .errors import NotApplicable
+from ..net.errors import NotApplicable
+from .pcm import LINEAR16_16K, AudioFormat, convert
 
 PRODUCIBLE = ("linear16", "linear32")
 ADDED_DEFAULTS = (("encoding", "linear16"), ("sample_rate", str(LINEAR16_16K.sample_rate)))

@@ -6,7 +6,7 @@ these entries say what each mistake looks like from the wire and how to fix it.
 
 from __future__ import annotations
 
-from .causes_data import CauseEntry
+from .entry import CauseEntry
 
 _HANDLING = "Improper Connection Handling"
 _AUDIT_AGAIN = "Run wsdoctor audit again with the fix to see the finding gone."
