@@ -11,7 +11,7 @@ from intermediaries import nginx, tinyproxy
 
 from wsdoctor.checks import idle_timeout, keepalive, sdk
 from wsdoctor.model import CheckResult, Finding, Level, Status
-from wsdoctor.runner import root_causes
+from wsdoctor.report.roots import root_causes
 
 QUERY = "/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 LAB_IDLE_S = 6.0  # KeepAlive then goes every 2 s (keepalive.plan), nginx times out in 1 s

@@ -28,7 +28,7 @@ def sample_report(*results: CheckResult, **kwargs):
     ctx = make_ctx(f"wss://api.example.test/v1/listen?token={KEY}", api_key=KEY)
     return build_report(
         results,
-        ctx,
+        ctx.report_scope(),
         CHECKS,
         started_at=datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
         duration_ms=2345.6,

@@ -9,7 +9,8 @@ from fake_checks import Fake
 
 from wsdoctor import CheckResult, Finding, Level, Status
 from wsdoctor.net.errors import ConnectionLost, NotApplicable
-from wsdoctor.runner import Runner, root_causes
+from wsdoctor.report.roots import root_causes
+from wsdoctor.runner import Runner
 
 
 def run(checks, **settings):

@@ -13,7 +13,8 @@ from typing import Any
 
 from .model import CheckResult, Target
 from .net.route import Route
-from .redact import Redactor
+from .redact import PROXY_VARIABLES, run_redactor
+from .report.scope import ReportScope
 from .secret import Secret
 
 DEFAULT_URL = "wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
@@ -23,9 +24,7 @@ REGION_HOSTS = {
     "au": "api.au.deepgram.com",
     "in": "api.in.deepgram.com",
 }
-PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
-
-__all__ = ["DEFAULT_URL", "REGION_HOSTS", "CheckContext", "Secret", "Settings"]
+__all__ = ["DEFAULT_URL", "PROXY_VARIABLES", "REGION_HOSTS", "CheckContext", "Secret", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -78,11 +77,7 @@ class CheckContext:
         self.settings = settings or Settings()
         self.route = plan_route(target, self.settings)
         self.api_key = Secret(api_key)
-        self.redactor = Redactor([api_key] if api_key else [])
-        self.redactor.add_url_credentials(self.settings.proxy)
-        for name in PROXY_VARIABLES:
-            for variant in (name, name.lower()):
-                self.redactor.add_url_credentials(self.settings.environ.get(variant))
+        self.redactor = run_redactor([api_key], self.settings.environ, self.settings.proxy)
         self.provided = None if provided is None else frozenset(provided)
         self.facts: dict[str, Any] = {}
         self.results: dict[str, CheckResult] = {}
@@ -98,3 +93,14 @@ class CheckContext:
 
     def result(self, check_id: str) -> CheckResult | None:
         return self.results.get(check_id)
+
+    def report_scope(self) -> ReportScope:
+        """What the report of this run needs beyond the results."""
+        return ReportScope(
+            target=self.target,
+            redactor=self.redactor,
+            environ=self.settings.environ,
+            accept=self.settings.accept,
+            vantage=self.settings.vantage,
+            server_idle_s=self.settings.server_idle_s,
+        )

@@ -22,6 +22,8 @@ from .model import CheckResult, Evidence, Finding
 # Shorter "secrets" would blank out ordinary words; real Deepgram keys are 40 characters.
 MIN_SECRET_LEN = 4
 MASK = "***"
+# The variables a proxy (and its password) can come from, upper and lower case alike.
+PROXY_VARIABLES = ("WSS_PROXY", "WS_PROXY", "HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 
 _SENSITIVE_HEADERS = ("authorization", "proxy-authorization", "sec-websocket-protocol", "cookie")
 _HEADER_LINE = re.compile(
@@ -103,6 +105,18 @@ class Redactor:
 
 
 _TOKEN_TAIL = re.compile(r"[A-Za-z0-9+/=_.~%-]+$")
+
+
+def run_redactor(
+    keys: Iterable[str | None], environ: Mapping[str, str], proxy: str | None = None
+) -> Redactor:
+    """The redactor of one run: its keys, and the credentials of every proxy it could use."""
+    redactor = Redactor(key for key in keys if key)
+    redactor.add_url_credentials(proxy)
+    for name in PROXY_VARIABLES:
+        for variant in (name, name.lower()):
+            redactor.add_url_credentials(environ.get(variant))
+    return redactor
 
 
 def without_password(url: str) -> str:

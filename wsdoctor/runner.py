@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from .context import CheckContext
@@ -180,31 +180,3 @@ def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
         f"wsdoctor error: {detail}",
         evidence={"exception": detail, "traceback": tb},
     )
-
-
-def root_causes(
-    results: Iterable[CheckResult],
-    depends_on: Mapping[str, tuple[str, ...]],
-    explains: Mapping[str, tuple[str, ...]] | None = None,
-    local: Collection[str] = (),
-) -> list[str]:
-    """The causes of failed checks whose own dependencies all passed: they explain the rest.
-
-    `explains` trims consequences that have no dependency edge: when streams drop even
-    while audio flows (stability.dropped), the idle and close checks that dropped too
-    are the same fault seen again, not further root causes. `local` names checks that
-    inspect this machine (installed code) rather than observe the path: what they infer
-    comes after every fault that was actually observed, whatever the selection order.
-    """
-    results = sorted(results, key=lambda r: r.check_id in local)  # stable: order kept
-    by_id = {r.check_id: r for r in results}
-    roots: list[str] = []
-    for result in by_id.values():
-        if result.status is not Status.FAIL:
-            continue
-        deps = [by_id[d] for d in depends_on.get(result.check_id, ()) if d in by_id]
-        if all(d.status in (Status.PASS, Status.WARN, Status.SKIP) for d in deps):
-            roots += [f.cause for f in result.findings if f.level is Level.FAIL]
-    roots = list(dict.fromkeys(roots))
-    explained = {c for root in roots for c in (explains or {}).get(root, ())}
-    return [root for root in roots if root not in explained]

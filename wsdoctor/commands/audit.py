@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from collections.abc import Mapping
@@ -12,14 +11,13 @@ from datetime import UTC, datetime
 from ..audit.judge import Policy, judge_connection
 from ..audit.results import audit_results, describe_connection
 from ..audit.session import AuditPlan, AuditSession
-from ..context import CheckContext, Settings
 from ..display import neutralise
-from ..exitcodes import ExitCode
 from ..model import Report, Target
 from ..observe.record import ClientRecord
+from ..redact import run_redactor
 from ..report.build import build_report
-from ..signals import Terminated, terminate_as_interrupt
-from .check import emit_report, exit_code
+from ..report.scope import ReportScope
+from .emit import finish, run_to_the_end
 
 
 @dataclass(frozen=True)
@@ -64,17 +62,9 @@ def run_audit(options: AuditOptions) -> int:
     announcer = Announcer(policy, options.quiet)
     session = AuditSession(plan, options.environ, announcer.connection)
     started_at, t0 = datetime.now(UTC), time.monotonic()
-    ended_by: KeyboardInterrupt | None = None
-    try:
-        with terminate_as_interrupt():
-            asyncio.run(session.run(announcer.ready))
-    except KeyboardInterrupt as signal:
-        ended_by = signal
+    ended_by = run_to_the_end(session.run(announcer.ready))
     report = audit_report(session, policy, options, started_at, time.monotonic() - t0, ended_by)
-    unsaved = emit_report(report, options)
-    if isinstance(ended_by, Terminated):
-        return ExitCode.TERMINATED
-    return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
+    return finish(report, options, ended_by)
 
 
 def audit_report(
@@ -89,13 +79,17 @@ def audit_report(
     results, titles = audit_results(
         session.records, policy, session.child, url, session.records_dropped
     )
-    api_key = options.environ.get("DEEPGRAM_API_KEY")
-    ctx = CheckContext(Target.parse(f"{url}/v1/listen"), Settings(environ=options.environ), api_key)
-    for key in session.keys:  # whatever the app presented, wherever else it turns up
-        ctx.redactor.add(key)
+    # the app's key from its environment, and whatever it presented, wherever they turn up
+    keys = [options.environ.get("DEEPGRAM_API_KEY"), *session.keys]
+    scope = ReportScope(
+        target=Target.parse(f"{url}/v1/listen"),
+        redactor=run_redactor(keys, options.environ),
+        environ=options.environ,
+        server_idle_s=options.plan.idle_window_s,
+    )
     return build_report(
         results,
-        ctx,
+        scope,
         titles,
         started_at=started_at,
         duration_ms=elapsed_s * 1000,

@@ -14,18 +14,15 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..context import CheckContext, Settings
-from ..exitcodes import ExitCode
-from ..model import Report, Status, Target
+from ..model import Report, Target
 from ..noise import NoiseTrap
 from ..registry import Registry, Selection
 from ..report.build import build_report
-from ..report.formats import FORMATS, by_name
 from ..runner import Runner
-from ..signals import Terminated, terminate_as_interrupt
+from .emit import finish, run_to_the_end, use_color
 
 if TYPE_CHECKING:
     from ..progress import LiveProgress
@@ -52,17 +49,6 @@ class CheckOptions:
     metrics_file: str | None = None  # node_exporter textfile, written after the run
 
 
-def exit_code(report: Report, fail_on: str) -> ExitCode:
-    status = report.status
-    if report.interrupted:
-        return ExitCode.INTERRUPTED
-    if status is Status.ERROR:
-        return ExitCode.ERROR
-    if status in (Status.FAIL, Status.SKIP) or (status is Status.WARN and fail_on == "warn"):
-        return ExitCode.FAIL  # a run that checked nothing is not a pass
-    return ExitCode.OK
-
-
 @contextlib.asynccontextmanager
 async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings, str | None]]:
     """URL, settings and API key to check with: the user's, or an in-process lab's (`--lab`)."""
@@ -74,10 +60,6 @@ async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings
     lab = lab_target(options.lab_faults, options.settings, options.lab_idle_s)
     async with lab as (url, settings, key):
         yield url, settings, options.api_key or key
-
-
-def timestamped_name(now: datetime) -> str:
-    return "wsdoctor-" + now.strftime("%Y%m%dT%H%M%SZ")
 
 
 class CheckSession:
@@ -112,7 +94,7 @@ class CheckSession:
         results = self.runner.ordered_results(interrupted) if self.runner else []
         return build_report(
             results,
-            ctx,
+            ctx.report_scope(),
             {entry.id: entry.check for entry in self.selection.checks},
             catalogue=self.catalogue,
             started_at=self.started_at,
@@ -124,67 +106,6 @@ class CheckSession:
         )
 
 
-class OutputChoice(Protocol):
-    """The report options `check` and `audit` share (read-only, as frozen options are)."""
-
-    @property
-    def outputs(self) -> Mapping[str, str]: ...
-    @property
-    def out_dir(self) -> str: ...
-    @property
-    def save(self) -> bool: ...
-    @property
-    def quiet(self) -> bool: ...
-    @property
-    def verbose(self) -> bool: ...
-    @property
-    def color_env(self) -> Mapping[str, str]: ...
-
-
-def requested_outputs(report: Report, options: OutputChoice) -> list[tuple[str, Path]]:
-    """(format, path) pairs: what the options ask for, or the default formats in --out-dir."""
-    chosen = [(name, Path(path)) for name, path in options.outputs.items() if path != "-"]
-    if options.save and not options.outputs:
-        stem = Path(options.out_dir) / timestamped_name(report.started_at)
-        chosen = [(f.name, stem.with_suffix(f.suffix)) for f in FORMATS if f.saved_by_default]
-    return chosen
-
-
-def save_reports(report: Report, options: OutputChoice) -> tuple[list[str], list[str]]:
-    """(written, failed): each file on its own, so one full disk loses no other report.
-
-    A file that cannot be written is one line on stderr naming it; the verdict is
-    still printed, and the run exits 3 (a report the user asked for is missing).
-    """
-    written: list[str] = []
-    failed: list[str] = []
-    for name, path in requested_outputs(report, options):
-        content = by_name(name).render(report)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, "utf-8")
-        except OSError as exc:
-            why = exc.strerror or str(exc)
-            print(f"wsdoctor: error: cannot write {path}: {why}", file=sys.stderr)
-            failed.append(str(path))
-            continue
-        written.append(str(path))
-    return written, failed
-
-
-def use_color(stream: object, environ: Mapping[str, str]) -> bool:
-    isatty = getattr(stream, "isatty", lambda: False)
-    return bool(isatty()) and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
-
-
-def stdout_format(options: OutputChoice) -> str | None:
-    """The format written to standard output (`--json -`), which moves the report to stderr."""
-    return next((name for name, path in options.outputs.items() if path == "-"), None)
-
-
 def run_check(options: CheckOptions, registry: Registry) -> int:
     from ..progress import LiveProgress
 
@@ -192,57 +113,13 @@ def run_check(options: CheckOptions, registry: Registry) -> int:
     live = use_color(sys.stderr, options.color_env) and not options.quiet
     titles = {e.id: e.check.title for e in session.selection.checks}
     progress = LiveProgress(sys.stderr, titles) if live else None
-    ended_by: KeyboardInterrupt | None = None
     try:
-        with terminate_as_interrupt():
-            asyncio.run(_with_progress(session, progress))
-    except KeyboardInterrupt as signal:  # Ctrl-C, or SIGTERM (Terminated)
-        ended_by = signal
+        ended_by = run_to_the_end(_with_progress(session, progress))
     finally:
         if progress:
             progress.close()
     report = session.report(ended_by is not None)
-    unsaved = emit_report(report, options) + export_metrics(report, options)
-    if isinstance(ended_by, Terminated):
-        return ExitCode.TERMINATED
-    return ExitCode.ERROR if unsaved else exit_code(report, options.fail_on)
-
-
-def export_metrics(report: Report, options: CheckOptions) -> list[str]:
-    """The run as Prometheus metrics in a textfile; the path if it could not be written."""
-    if not options.metrics_file:
-        return []
-    from ..metrics import Metrics
-
-    metrics = Metrics(report.target.host)
-    metrics.observe_report(report)
-    try:
-        metrics.write_textfile(options.metrics_file)
-    except OSError as exc:
-        why = exc.strerror or str(exc)
-        print(f"wsdoctor: error: cannot write {options.metrics_file}: {why}", file=sys.stderr)
-        return [options.metrics_file]
-    return []
-
-
-def emit_report(report: Report, options: OutputChoice) -> list[str]:
-    """Save the files, write any `-` format to stdout, print the terminal report (to stderr
-    when stdout carries a format). Returns the files that could not be written."""
-    from ..report.terminal import footer, render_terminal
-
-    to_stdout = stdout_format(options)
-    out = sys.stderr if to_stdout else sys.stdout
-    saved, unsaved = save_reports(report, options)
-    if to_stdout:
-        content = by_name(to_stdout).render(report)
-        sys.stdout.write(content if isinstance(content, str) else content.decode())
-    if options.quiet:
-        out.write(footer(report) + "\n")
-    else:
-        color = use_color(out, options.color_env)
-        out.write(render_terminal(report, color=color, verbose=options.verbose, saved=saved))
-    out.flush()
-    return unsaved
+    return finish(report, options, ended_by, metrics_file=options.metrics_file)
 
 
 async def _with_progress(session: CheckSession, progress: LiveProgress | None) -> None:

@@ -14,9 +14,9 @@ from ..errors import BadInput
 from ..exitcodes import ExitCode
 from ..model import Target
 from ..registry import Registry
-from ..signals import Terminated, terminate_as_interrupt
 from ..watch.session import WatchPlan, WatchSession
-from .check import CheckOptions, emit_report, exit_code, target_for, use_color
+from .check import CheckOptions, target_for
+from .emit import finish, run_to_the_end, use_color
 
 if TYPE_CHECKING:
     from ..metrics import Metrics
@@ -38,23 +38,12 @@ def run_watch(options: WatchOptions, registry: Registry) -> int:
     check = options.check
     selection = registry.select(check.only, check.skip, quick=True)
     holder: dict[str, WatchSession] = {}
-    ended_by: KeyboardInterrupt | None = None
-    try:
-        with terminate_as_interrupt():
-            asyncio.run(_watch(options, selection, holder))
-    except KeyboardInterrupt as signal:
-        ended_by = signal
+    ended_by = run_to_the_end(_watch(options, selection, holder))
     session = holder.get("session")
     if session is None:  # interrupted before anything started
         return ExitCode.INTERRUPTED
     report = session.final_report(check.command, ended_by is not None)
-    if session.metrics is not None and check.metrics_file:
-        session.metrics.observe_report(report)
-        session.metrics.write_textfile(check.metrics_file)
-    unsaved = emit_report(report, check)
-    if isinstance(ended_by, Terminated):
-        return ExitCode.TERMINATED
-    return ExitCode.ERROR if unsaved else exit_code(report, check.fail_on)
+    return finish(report, check, ended_by, session.metrics, check.metrics_file)
 
 
 async def _watch(

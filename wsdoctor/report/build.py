@@ -17,12 +17,12 @@ from pathlib import Path
 from .. import __version__
 from .. import platforms as known_platforms
 from ..causes import Catalogue, Remediation, unlisted
-from ..context import PROXY_VARIABLES, CheckContext
 from ..model import CheckEntry, CheckResult, Report
 from ..plugin import Described
-from ..redact import clean_result
-from ..runner import root_causes
+from ..redact import PROXY_VARIABLES, clean_result
 from .platform_notes import platform_notes
+from .roots import root_causes
+from .scope import ReportScope
 
 ENV_PACKAGES = ("wsdoctor", "websockets", "aiohttp", "httpx", "dnspython", "deepgram-sdk")
 
@@ -87,7 +87,7 @@ def advice(cause: str | None, title: str, catalogue: Catalogue) -> Remediation |
 
 def build_report(
     results: Iterable[CheckResult],
-    ctx: CheckContext,
+    scope: ReportScope,
     checks: Mapping[str, Described],
     *,
     catalogue: Catalogue | None = None,
@@ -100,10 +100,10 @@ def build_report(
 ) -> Report:
     """`checks` maps check id -> what produced it (a check plugin, or an audited connection),
     for titles and dependencies."""
-    redactor = ctx.redactor
+    redactor = scope.redactor
     catalogue = catalogue or Catalogue()
     results = [clean_result(r, redactor) for r in results]  # idempotent; covers direct use
-    where = known_platforms.detect(ctx.settings.environ)
+    where = known_platforms.detect(scope.environ)
     results = [platform_notes(r, where) for r in results]
     pulled = set(pulled_in)
     entries = tuple(
@@ -113,13 +113,14 @@ def build_report(
     seen = {f.cause: titles[r.check_id] for r in results for f in r.findings}
     remediations = {c: rem for c, t in seen.items() if (rem := advice(c, t, catalogue))}
     depends = {e.id: e.depends_on for e in entries}
-    environment = environment_snapshot(ctx.settings.environ)
+    environment = environment_snapshot(scope.environ)
     environment["suppressed_errors"] = list(suppressed)
-    environment["server_idle_s"] = ctx.settings.server_idle_s  # for the timeline's marker
+    if scope.server_idle_s is not None:
+        environment["server_idle_s"] = scope.server_idle_s  # for the timeline's marker
     return Report(
         tool_version=__version__,
-        target=ctx.target,
-        display_url=redactor.text(ctx.target.url),
+        target=scope.target,
+        display_url=redactor.text(scope.target.url),
         started_at=started_at,
         duration_ms=round(duration_ms, 1),
         environment=redactor.mapping(environment),
@@ -130,6 +131,6 @@ def build_report(
         command=redactor.text(command),
         interrupted=interrupted,
         remediations=remediations,
-        accepted=tuple(sorted(ctx.settings.accept)),
-        vantage=redactor.text(ctx.settings.vantage),
+        accepted=tuple(sorted(scope.accept)),
+        vantage=redactor.text(scope.vantage),
     )

@@ -121,7 +121,7 @@ class WatchSession:
             **checks,
             "watch": EntryInfo("Long-run stream watch", tags=("watch",)),
         }
-        return build_report(results, self.ctx, titles, started_at=self.started_at,
+        return build_report(results, self.ctx.report_scope(), titles, started_at=self.started_at,
                             duration_ms=self.clock() * 1000, command=command,
                             interrupted=interrupted)  # fmt: skip
 
