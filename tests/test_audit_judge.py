@@ -7,10 +7,12 @@ import json
 
 from wsdoctor.audio.pcm import LINEAR16_16K, tone, wav
 from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects, reconnect_after_drop
+from wsdoctor.deepgram.auth import looks_like_jwt
+from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.stream import LiveStream
 from wsdoctor.observe.events import Audio, ClientClose, ClientGone, Text, Tick
 from wsdoctor.observe.record import ClientRecord
-from wsdoctor.observe.sniff import container_of, control_in_binary, looks_like_jwt
+from wsdoctor.observe.sniff import container_of, control_in_binary
 
 POLICY = Policy(idle_window_s=10.0)
 CHUNK = tone(0.1)
@@ -86,6 +88,37 @@ def test_idle_gap_near_the_window_warns_and_keepalive_prevents_it():
     kept.handle(CLOSE_STREAM, t)
     assert causes(kept) == []
     assert kept.record.keepalive_count == 3
+
+
+def test_a_server_side_net0000_is_not_blamed_on_the_app():
+    live = LiveStream(ClientRecord("rid-1", "/v1/listen", "", "token"), LINEAR16_16K, RAW,
+                      faults=Faults.parse(["net0000"]), idle_timeout=10.0)  # fmt: skip
+    live.handle(Audio(CHUNK), 0.0)
+    assert live.record.server_close_code == 1011
+    live.handle(ClientGone(), 0.05)
+    assert causes(live) == []
+
+
+def test_a_net0001_close_with_deepgrams_untagged_reason_is_still_the_apps_idle_gap():
+    record = ClientRecord("rid-1", "/v1/listen", "", "token", audio_frames=1)
+    record.max_idle_gap_s, record.first_close, record.tcp_end = 10.0, "server", "close-handshake"
+    record.server_close_code = 1011
+    record.server_close_reason = (
+        "Deepgram did not receive audio data or a text message within the timeout window. "
+        "See https://dpgr.am/net0001"
+    )
+    assert next(f.cause for f in judge_connection(record, POLICY)) == "client.idle_gap"
+
+
+def test_configure_is_a_control_message_deepgram_knows():
+    live = stream()
+    t = audio(live, 0.0, 1.0)
+    live.handle(Text(json.dumps({"type": "Configure", "features": {}})), t)
+    t = audio(live, t, 1.0)
+    live.handle(CLOSE_STREAM, t)
+    live.handle(Tick(), t + 0.25)
+    live.handle(ClientClose(1000), t + 0.3)
+    assert live.record.unknown_texts == 0 and causes(live) == []
 
 
 def test_control_messages_in_binary_frames_and_unknown_text():

@@ -90,6 +90,25 @@ def test_an_upstream_close_reaches_the_app_with_its_code_and_reason(serve_lab):
     upstream_record = lab.records[-1]
     assert (rcvd.code, rcvd.reason) == (1011, upstream_record.server_close_reason)
     assert record.server_close_code == 1011
+    # NET-0000 is the server's own silence, not the app's idleness: nothing is the app's fault
+    # (any 1011 used to read as NET-0001: client.idle_gap and client.no_close_stream).
+    assert judge_connection(record, Policy()) == []
+
+
+def test_an_app_using_configure_is_not_told_it_sent_unknown_text(serve_lab):
+    lab = serve_lab()
+
+    async def scenario(url):
+        async with connect(url, additional_headers=AUTH, ping_interval=None) as ws:
+            await ws.send(bytes(3200))
+            await ws.send(json.dumps({"type": "Configure", "features": {"keyterms": ["lab"]}}))
+            await ws.send(bytes(3200))
+            await ws.send(CLOSE_STREAM)
+            return [json.loads(m)["type"] async for m in ws]
+
+    types, (record,) = relayed(lab, scenario)
+    assert types[-1] == "Metadata" and record.unknown_texts == 0
+    assert judge_connection(record, Policy()) == []
 
 
 def test_an_upstream_drop_reaches_the_app_as_a_drop_not_a_close_frame(serve_lab):

@@ -18,7 +18,9 @@ def report_of(*checks: Fake):
     ctx = make_ctx()
     results = asyncio.run(Runner(checks, ctx).run())
     started = datetime(2026, 1, 1, tzinfo=UTC)
-    return build_report(results, ctx.report_scope(), {c.id: c for c in checks}, started_at=started, duration_ms=1)
+    return build_report(
+        results, ctx.report_scope(), {c.id: c for c in checks}, started_at=started, duration_ms=1
+    )
 
 
 def test_a_fail_without_findings_becomes_a_titled_root_cause():

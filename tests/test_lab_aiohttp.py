@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from labkit import AUTH, CLOSE_STREAM, audio_chunks, with_lab
 
-from wsdoctor.lab import messages
+from wsdoctor.deepgram import closes
 
 TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=0.5)
 
@@ -91,7 +91,7 @@ def test_error_close_codes(fault, code, reason):
 def test_idle_stream_gets_metadata_then_net0001():
     received, code, _ = run(close_stream=False)
     assert texts(received) == ["Metadata"]
-    assert code == 1011 and received[-1].extra == messages.NET0001_REASON
+    assert code == 1011 and received[-1].extra == closes.NET0001_REASON
 
 
 @pytest.mark.parametrize(

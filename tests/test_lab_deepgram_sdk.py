@@ -8,7 +8,7 @@ from deepgram.environment import DeepgramClientEnvironment
 from websockets.exceptions import ConnectionClosedError
 
 from wsdoctor.audio.pcm import LINEAR16_16K, chunked, tone
-from wsdoctor.lab import messages
+from wsdoctor.deepgram import closes
 
 
 def sdk_client(lab, api_key: str = "sdk-test-key-0123456789") -> DeepgramClient:
@@ -66,7 +66,7 @@ def test_official_example_pattern_ends_in_net0001(serve_lab):
             list(socket)
     record = lab.records[-1]
     assert info.value.rcvd.code == 1011
-    assert info.value.rcvd.reason == messages.NET0001_REASON
+    assert info.value.rcvd.reason == closes.NET0001_REASON
     assert not record.close_stream_sent and record.server_close_code == 1011
 
 

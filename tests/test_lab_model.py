@@ -13,7 +13,7 @@ import pytest
 from aiohttp import WSMessage, WSMsgType
 
 from wsdoctor.audio.pcm import LINEAR16_16K, chunked, silence, tone, wav
-from wsdoctor.lab import messages
+from wsdoctor.deepgram import closes
 from wsdoctor.lab.actions import Action, Close, Drop, GoSilent, Pong, SendJson, SendText
 from wsdoctor.lab.fault_hooks import HOSTILE_REASON, HOSTILE_TEXT, OVERSIZED_FRAME_BYTES
 from wsdoctor.lab.faults import Faults
@@ -127,7 +127,7 @@ def test_container_audio_reads_the_wav_header():
 def test_container_audio_that_is_not_wav_is_data_0000():
     stream = new_stream(fmt=None)
     assert stream.handle(Audio(b"definitely not audio"), 0.2) == [
-        Close(1008, messages.DATA0000_REASON)
+        Close(1008, closes.DATA0000_REASON)
     ]
 
 
@@ -167,7 +167,7 @@ def test_net0001_at_exactly_the_idle_window_with_metadata_first():
     assert stream.handle(Tick(), 11.38) == []  # a Tick before the deadline changes nothing
     actions = stream.handle(Tick(), 11.4)
     assert kinds(actions) == ["Metadata", "Close 1011"]
-    assert actions[1] == Close(1011, messages.NET0001_REASON)
+    assert actions[1] == Close(1011, closes.NET0001_REASON)
     assert stream.record.server_close_code == 1011
 
 
@@ -293,13 +293,13 @@ def test_drop_on_close_ends_tcp_instead_of_the_faithful_ending():
 
 def test_data_error_closes_1008_before_counting_the_audio():
     stream = new_stream("data-error")
-    assert stream.handle(Audio(tone(0.1)), 0.1) == [Close(1008, messages.DATA0000_REASON)]
+    assert stream.handle(Audio(tone(0.1)), 0.1) == [Close(1008, closes.DATA0000_REASON)]
     assert stream.record.audio_bytes == 0 and stream.record.server_close_code == 1008
 
 
 def test_net0000_closes_1011_after_counting_the_first_audio():
     stream = new_stream("net0000")
-    assert stream.handle(Audio(tone(0.1)), 0.1) == [Close(1011, messages.NET0000_REASON)]
+    assert stream.handle(Audio(tone(0.1)), 0.1) == [Close(1011, closes.NET0000_REASON)]
     assert stream.record.audio_bytes == 3200 and stream.done
 
 
@@ -396,7 +396,7 @@ def test_wire_turns_the_clock_into_ticks_and_performs_actions_in_order():
     stream = new_stream(idle=10.0)
     asyncio.run(Wire(ws, None, clock).run(stream))  # type: ignore[arg-type]
     assert [json.loads(t)["type"] for t in ws.sent] == ["Metadata"]
-    assert ws.closed_with == (1011, messages.NET0001_REASON.encode())
+    assert ws.closed_with == (1011, closes.NET0001_REASON.encode())
     assert stream.record.messages[0]["t"] == 0.2  # times are on the stream's own clock
     assert stream.record.duration_s == 10.2  # the idle window, counted from the audio
 

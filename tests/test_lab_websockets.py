@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidMessage, InvalidStatus
 
 from wsdoctor.audio.pcm import silence
-from wsdoctor.lab import messages
+from wsdoctor.deepgram import closes
 
 
 def opener(lab, headers=AUTH, **kwargs):
@@ -258,8 +258,8 @@ def test_idle_stream_gets_metadata_then_net0001():
 
     received, exc = with_lab(scenario, idle=0.5)
     assert [m["type"] for m in received] == ["Metadata"]
-    assert exc.rcvd.code == 1011 and exc.rcvd.reason == messages.NET0001_REASON
-    assert len(messages.NET0001_REASON.encode()) <= 123
+    assert exc.rcvd.code == 1011 and exc.rcvd.reason == closes.NET0001_REASON
+    assert len(closes.NET0001_REASON.encode()) <= 123
 
 
 def test_keepalive_without_audio_does_not_hold_the_stream():

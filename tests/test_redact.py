@@ -72,7 +72,7 @@ def test_forms_that_used_to_escape_are_masked():
 
 
 def test_a_flooding_or_nested_message_never_kills_the_reader():
-    from wsdoctor.net.session import message_type
+    from wsdoctor.deepgram.messages import message_type
 
     assert message_type('{"type": "Results"}') == "Results"
     assert message_type("[" * 100_000 + "]" * 100_000) is None  # RecursionError, contained

@@ -11,19 +11,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .deepgram.hosts import DEFAULT_URL, REGION_HOSTS
+from .deepgram.profiles import V1
 from .model import CheckResult, Target
 from .net.route import Route
 from .redact import PROXY_VARIABLES, run_redactor
 from .report.scope import ReportScope
 from .secret import Secret
 
-DEFAULT_URL = "wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
-REGION_HOSTS = {
-    "us": "api.deepgram.com",
-    "eu": "api.eu.deepgram.com",
-    "au": "api.au.deepgram.com",
-    "in": "api.in.deepgram.com",
-}
 __all__ = ["DEFAULT_URL", "PROXY_VARIABLES", "REGION_HOSTS", "CheckContext", "Secret", "Settings"]
 
 
@@ -34,7 +29,7 @@ class Settings:
     timeout_s: float = 60.0
     check_timeout_s: float = 10.0
     idle_max_s: float = 15.0
-    server_idle_s: float = 10.0  # Deepgram's documented idle window (NET-0001)
+    server_idle_s: float = V1.idle_window_s  # Deepgram's documented idle window (NET-0001)
     proxy: str | None = None  # None: from the environment; "none": direct; else a URL
     dns_server: tuple[str, int] | None = None
     ca_file: str | None = None

@@ -68,7 +68,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         ("idle_timeout", "keepalive"),
     ),
     Symptom(
-        r"NET-0000",
+        r"NET-0000|dpgr\.am/net0000",
         "1011 NET-0000",
         "The server produced no response within its window.",
         ("close_frame.unexpected_code",),

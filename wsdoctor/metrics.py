@@ -13,6 +13,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from .deepgram.hosts import region_of
 from .model import Report, Status
 
 if TYPE_CHECKING:
@@ -20,15 +21,6 @@ if TYPE_CHECKING:
 
 STATES = [s.value for s in Status]
 RTT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-_REGION = re.compile(r"^api\.([a-z]{2})\.deepgram\.com$")
-
-
-def region_of(host: str) -> str:
-    """Deepgram's region from the host name (api.eu.deepgram.com: eu); '' for other hosts."""
-    if host == "api.deepgram.com":
-        return "us"
-    match = _REGION.match(host)
-    return match.group(1) if match else ""
 
 
 def slug(label: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from .causes import Remediation
+from .deepgram.hosts import DEFAULT_HOST
 from .errors import BadInput
 
 Evidence = Mapping[str, str | int | float | bool | None]
@@ -155,7 +156,7 @@ class Target:
             suggestion = "wss" if scheme == "https" else "ws"
             raise BadInput(
                 f"{scheme}:// is not a WebSocket URL; use {suggestion}:// "
-                f"(e.g. {suggestion}://{parts.netloc or 'api.deepgram.com'}{parts.path})"
+                f"(e.g. {suggestion}://{parts.netloc or DEFAULT_HOST}{parts.path})"
             )
         if scheme not in DEFAULT_PORTS:
             raise BadInput(f"malformed URL {url!r}: expected ws:// or wss://")

@@ -21,20 +21,22 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .deepgram.profiles import V1  # stdlib only: cheap at collection
+
 if TYPE_CHECKING:
     from .audit.fixture import DeepgramLab
 
 MARKER = "deepgram_lab"
 MARKER_HELP = (
-    "deepgram_lab(faults=[...], idle_timeout=10.0, key=None): how the deepgram_lab "
-    "fixture's lab behaves for this test (see `wsdoctor lab faults`)"
+    f"deepgram_lab(faults=[...], idle_timeout={V1.idle_window_s:g}, key=None): how the "
+    "deepgram_lab fixture's lab behaves for this test (see `wsdoctor lab faults`)"
 )
 
 
 @dataclass(frozen=True)
 class LabSettings:
     faults: tuple[str, ...] = ()
-    idle_timeout: float = 10.0
+    idle_timeout: float = V1.idle_window_s
     key: str | None = None
 
 
@@ -50,7 +52,7 @@ def deepgram_lab_faults(*specs: str) -> pytest.MarkDecorator:
 def settings_for(marks: Sequence[pytest.Mark], param: object = None) -> LabSettings:
     """The lab settings a test asked for; ValueError with a readable reason if they are wrong."""
     faults: list[str] = []
-    idle, key = 10.0, None
+    idle, key = V1.idle_window_s, None
     for mark in marks:
         unknown = set(mark.kwargs) - {"faults", "idle_timeout", "key"}
         if mark.args or unknown:

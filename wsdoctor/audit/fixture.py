@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 
 from ..causes import lookup
+from ..deepgram.profiles import V1
 from ..lab.config import LabConfig
 from ..lab.faults import Faults
 from ..lab.server import RunningLab
@@ -25,7 +26,7 @@ RECORDS_KEPT = 10_000
 class DeepgramLab:
     """Start with `with`; `url`, `rest_url`, `api_key` for the client under test."""
 
-    def __init__(self, faults: Sequence[str] = (), idle_timeout: float = 10.0,
+    def __init__(self, faults: Sequence[str] = (), idle_timeout: float = V1.idle_window_s,
                  key: str | None = None) -> None:  # fmt: skip
         self.api_key = key or DEFAULT_KEY
         self.idle_timeout = idle_timeout

@@ -13,12 +13,13 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..deepgram.closes import ServerClose, classify, is_idle_timeout
+from ..deepgram.profiles import V1
 from ..model import Finding, Level
 from ..observe.record import ClientRecord
 
 Scalar = str | int | float | bool | None
 
-NET0001_CODE = 1011
 STORM_ATTEMPTS = 5  # refused upgrades within STORM_WINDOW_S that make a reconnect storm
 STORM_WINDOW_S = 10.0
 MIN_BACKOFF_S = 1.0  # the least wait after a 429 that counts as backing off
@@ -26,7 +27,7 @@ MIN_BACKOFF_S = 1.0  # the least wait after a 429 that counts as backing off
 
 @dataclass(frozen=True)
 class Policy:
-    idle_window_s: float = 10.0  # the server's NET-0001 window (the lab's, or Deepgram's)
+    idle_window_s: float = V1.idle_window_s  # the server's NET-0001 window (lab's or Deepgram's)
     near_idle_ratio: float = 0.8  # 8 s of Deepgram's 10: NET-0001 is near
     slow_pace_ratio: float = 0.5  # audio seconds per wall second below this: transcripts lag
     min_paced_s: float = 2.0  # pacing is judged on at least this much streaming time
@@ -59,8 +60,10 @@ def server_ended_it(record: ClientRecord) -> bool:
     """The server closed or dropped the stream for a reason of its own (not NET-0001)."""
     if record.tcp_end in ("lab-drop", "lab-reset"):
         return True
-    code = record.server_close_code
-    return record.first_close == "server" and code not in (None, 1000, NET0001_CODE)
+    if record.first_close != "server":
+        return False
+    ending = classify(record.server_close_code, record.server_close_reason)
+    return ending not in (None, ServerClose.NORMAL, ServerClose.NET0001)
 
 
 def _ending(record: ClientRecord, policy: Policy) -> list[Finding]:
@@ -97,7 +100,9 @@ def _idle(record: ClientRecord, policy: Policy) -> list[Finding]:
     cadence = _cadence(record)
     evidence = {"idle_gap_s": gap, "idle_gap_from_s": record.max_idle_gap_at,
                 "keepalives": record.keepalive_count, "keepalive_every_s": cadence}  # fmt: skip
-    timed_out = record.server_close_code == NET0001_CODE and record.first_close == "server"
+    timed_out = record.first_close == "server" and is_idle_timeout(
+        record.server_close_code, record.server_close_reason
+    )
     if timed_out:
         return [finding(
             Level.FAIL, "client.idle_gap",

@@ -22,10 +22,11 @@ from aiohttp import WSMessage, WSMsgType, web
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from ..lab.endpoints import new_record, presented_key
+from ..deepgram.auth import presented_key
+from ..deepgram.messages import message_type
 from ..observe.events import Audio, ClientClose, ClientGone, Ping, Text
-from ..observe.observer import ClientObserver, message_type
-from ..observe.record import ClientRecord
+from ..observe.observer import ClientObserver
+from ..observe.record import ClientRecord, record_of_upgrade
 
 CONNECT_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 5.0
@@ -67,10 +68,10 @@ class Relay:
         return app
 
     async def live(self, request: web.Request) -> web.StreamResponse:
-        _, key = presented_key(request)
+        _, key = presented_key(request.headers)
         if key and self.on_key is not None:
             self.on_key(key)  # held in memory so the report can mask it, never recorded
-        record = new_record(request, str(uuid.uuid4()), self.started, "relay")
+        record = record_of_upgrade(request, str(uuid.uuid4()), self.started, "relay")
         try:
             return await self._relay(request, record)
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..deepgram.messages import CLOSE_STREAM, KEEPALIVE
 from ..model import CheckResult, Finding, Level, Mark, status_of
 from ..observe.record import ClientRecord
 from ..plugin import EntryInfo
@@ -40,7 +41,7 @@ def connection_id(index: int) -> str:
 def describe_connection(record: ClientRecord) -> str:
     if record.status != 101:
         return f"upgrade refused with {record.status}"
-    close_stream = "CloseStream" if record.close_stream_sent else "no CloseStream"
+    close_stream = CLOSE_STREAM if record.close_stream_sent else f"no {CLOSE_STREAM}"
     first = record.first_close or "nobody"
     return (
         f"{record.duration_s:.1f} s, {record.audio_s:.1f} s of audio, "
@@ -62,8 +63,8 @@ def timeline(record: ClientRecord, policy: Policy) -> tuple[Mark, ...]:
         if kind == "audio":
             label = f"{entry['frames']} frame(s), {entry['bytes']} bytes"
             marks.append(Mark(at, "audio", label, float(entry["until"])))
-        elif kind == "text" and entry.get("type") == "KeepAlive":
-            marks.append(Mark(at, "keepalive", "KeepAlive"))
+        elif kind == "text" and entry.get("type") == KEEPALIVE:
+            marks.append(Mark(at, "keepalive", KEEPALIVE))
         elif kind in CLIENT_MARKS:
             label = str(entry.get("type") or entry.get("code") or kind)
             marks.append(Mark(at, CLIENT_MARKS[kind], label))

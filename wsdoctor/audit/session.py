@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..deepgram.profiles import V1
 from ..errors import BadInput
 from ..lab.config import LabConfig
 from ..lab.faults import Faults
@@ -37,7 +38,7 @@ class AuditPlan:
     host: str = "127.0.0.1"
     port: int = 0
     duration_s: float | None = None
-    idle_window_s: float = 10.0
+    idle_window_s: float = V1.idle_window_s
     argv: tuple[str, ...] = ()
     upstream: str | None = None  # relay mode: the real service (or any ws(s):// base URL)
     ca_file: str | None = None  # extra trust for the upstream's certificate

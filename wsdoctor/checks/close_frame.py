@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..audio.plan import plan_audio
 from ..audio.speech import speech
 from ..context import CheckContext, Settings
+from ..deepgram.profiles import V1
 from ..model import CheckResult, Finding, Level, Span
 from ..net.session import LiveSession, Outcome
 from ..plugin import StreamCheck
@@ -88,7 +89,7 @@ class CloseFrameCheck(StreamCheck):
         async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             seconds = QUICK_AUDIO_S if ctx.settings.quick else AUDIO_S
             if await session.send_audio(speech(seconds)):
-                await session.send_control("CloseStream")
+                await session.send_control(V1.close_request)
             return await session.wait_closed(min(CLOSE_WAIT_S, ctx.settings.check_timeout_s))
 
     async def _client_close(self, ctx: CheckContext) -> Outcome:

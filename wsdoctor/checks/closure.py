@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 
+from ..deepgram.closes import NORMAL, is_idle_timeout
 from ..net.session import Outcome
 
 
@@ -36,12 +37,12 @@ def classify_close(outcome: Outcome) -> Closure:
             return Closure.NO_CLOSE_FRAME
         if "keepalive ping timeout" in (outcome.sent_reason or ""):
             return Closure.PING_TIMEOUT
-        return Closure.NO_CLOSE_REPLY if outcome.sent_code == 1000 else Closure.CLIENT_ERROR
+        return Closure.NO_CLOSE_REPLY if outcome.sent_code == NORMAL else Closure.CLIENT_ERROR
     if outcome.server_closed_first is False:
-        return Closure.CLIENT_CLOSED if outcome.sent_code == 1000 else Closure.CLIENT_ERROR
-    if outcome.rcvd_code == 1011 and (outcome.rcvd_reason or "").startswith("NET-0001"):
+        return Closure.CLIENT_CLOSED if outcome.sent_code == NORMAL else Closure.CLIENT_ERROR
+    if is_idle_timeout(outcome.rcvd_code, outcome.rcvd_reason):
         return Closure.NET0001
-    if outcome.rcvd_code == 1000:
+    if outcome.rcvd_code == NORMAL:
         return Closure.CLEAN if outcome.metadata_seen else Closure.BARE_1000
     return Closure.SERVER_ERROR
 

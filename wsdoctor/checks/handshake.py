@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from ..audio.pcm import silence
 from ..context import CheckContext, Settings
+from ..deepgram import messages
 from ..model import CheckResult, Phase
 from ..net.errors import TimedOut, UpgradeRefused, UpgradeRejected
 from ..net.session import LiveSession
@@ -155,7 +156,7 @@ class HandshakeCheck(Check):
         """
         if session.audio.fmt is not None:  # else an encoding wsdoctor cannot produce
             await session.send_audio(silence(0.1), realtime=False)
-            await session.send_control("Finalize")
+            await session.send_control(messages.FINALIZE)
         await session.close()
 
     def _refused(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ..audio.pcm import silence
 from ..context import CheckContext, Settings
+from ..deepgram import messages
+from ..deepgram.profiles import V1
 from ..model import CheckResult, Span
 from ..net.session import LiveSession
 from ..plugin import Details, StreamCheck
@@ -17,7 +19,7 @@ from .closure import Closure, classify_close, describe
 NOT_HONOURED = "keepalive.not_honoured"
 INTERMEDIARY_DROP = "keepalive.intermediary_drop"
 SERVER_CLOSED = "keepalive.server_closed"
-RECOMMENDED_INTERVAL_S = 3.0
+RECOMMENDED_INTERVAL_S = V1.keepalive_every_s[0]  # the fast end of Deepgram's 3-5 s
 HOLD_FACTOR = 1.5
 
 
@@ -42,11 +44,11 @@ class KeepaliveCheck(StreamCheck):
         sent, last_sent = 0, 0.0
         async with LiveSession(ctx.route, ctx.api_key) as session:
             await session.send_audio(silence(0.1), realtime=False)
-            while session.now() < hold and await session.send_control("KeepAlive"):
+            while session.now() < hold and await session.send_control(messages.KEEPALIVE):
                 sent, last_sent = sent + 1, session.now()
                 await session.sleep_unless_closed(min(interval, hold - session.now()))
             if session.is_open:
-                await session.send_control("CloseStream")
+                await session.send_control(V1.close_request)
                 await session.wait_closed(ctx.settings.check_timeout_s / 2)
                 held = hold
             else:

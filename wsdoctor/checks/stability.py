@@ -18,6 +18,7 @@ import time
 from ..audio.plan import plan_audio
 from ..audio.speech import speech
 from ..context import CheckContext, Settings
+from ..deepgram.profiles import V1
 from ..model import CheckResult, Evidence, Span
 from ..net.session import LiveSession, Outcome
 from ..net.uplink import Sample, Uplink, assess
@@ -97,7 +98,7 @@ class StabilityCheck(StreamCheck):
             dropped_at = session.closed_at
             if session.is_open:  # behind a slow uplink even this waits: do not wait long
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(session.send_control("CloseStream"), PONG_DEADLINE_S)
+                    await asyncio.wait_for(session.send_control(V1.close_request), PONG_DEADLINE_S)
             outcome = await session.outcome()
             extensions = session.extensions
         uplink = assess(samples, LAG_S + self._rtt_s(pinger), PONG_DEADLINE_S)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..deepgram.profiles import V1
 from .options import positive, report_options, report_values
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 @click.option(
     "--idle-window",
     type=float,
-    default=10.0,
+    default=V1.idle_window_s,
     show_default=True,
     callback=positive,
     help="Seconds without audio before the lab closes with NET-0001.",

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from ..deepgram.profiles import V1
 from .options import positive
 
 
@@ -28,7 +29,7 @@ def lab() -> None:
 @click.option(
     "--idle-timeout",
     type=float,
-    default=10.0,
+    default=V1.idle_window_s,
     show_default=True,
     callback=positive,
     help="Seconds without audio before 1011 NET-0001.",

@@ -171,14 +171,14 @@ def run_budget(timeout_s: float) -> float:
 
 
 def resolve_url(url: str | None, region: str | None) -> str:
-    from ..context import DEFAULT_URL, REGION_HOSTS
+    from ..deepgram.hosts import DEFAULT_URL, region_url
     from ..errors import BadInput
     from ..model import Target
 
     if url and region:
         raise BadInput("--url and --region cannot be combined; put the region host in the URL")
     if region:
-        url = DEFAULT_URL.replace("api.deepgram.com", REGION_HOSTS[region])
+        url = region_url(region)
     url = DEFAULT_URL if url is None else url  # an empty --url is a mistake, not the default
     Target.parse(url)  # fail early, with one line, on a bad URL
     return url

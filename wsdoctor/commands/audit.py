@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from ..audit.judge import Policy, judge_connection
 from ..audit.results import audit_results, describe_connection
 from ..audit.session import AuditPlan, AuditSession
+from ..deepgram.profiles import V1
 from ..display import neutralise
 from ..model import Report, Target
 from ..observe.record import ClientRecord
@@ -82,7 +83,7 @@ def audit_report(
     # the app's key from its environment, and whatever it presented, wherever they turn up
     keys = [options.environ.get("DEEPGRAM_API_KEY"), *session.keys]
     scope = ReportScope(
-        target=Target.parse(f"{url}/v1/listen"),
+        target=Target.parse(f"{url}{V1.path}"),
         redactor=run_redactor(keys, options.environ),
         environ=options.environ,
         server_idle_s=options.plan.idle_window_s,

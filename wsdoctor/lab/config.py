@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..deepgram.profiles import V1
 from ..observe.record import ClientRecord
 from .faults import Faults
 
 
 @dataclass
 class LabConfig:
-    idle_timeout: float = 10.0  # seconds without audio (or, after audio, any text) -> NET-0001
+    idle_timeout: float = V1.idle_window_s  # no audio (or, after audio, no text) -> NET-0001
     accepted_key: str | None = None  # None: any non-empty key
     faults: Faults = field(default_factory=Faults)
     on_record: Callable[[ClientRecord], None] | None = None  # called as each connection ends

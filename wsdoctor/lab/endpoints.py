@@ -17,8 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from ..audio.pcm import SAMPLE_WIDTH, AudioFormat, parse_wav
-from ..observe.record import ClientRecord
-from ..observe.sniff import looks_like_jwt
+from ..deepgram.auth import presented_key
+from ..deepgram.profiles import V1
+from ..observe.record import ClientRecord, record_of_upgrade
 from . import messages
 from .config import LabConfig
 from .fault_hooks import Refusal
@@ -27,7 +28,6 @@ from .wire import serve_stream
 
 CLOSE_TIMEOUT_S = 5.0
 MAX_FRAME_BYTES = 8 * 1024 * 1024
-QUERY_KEY_NAMES = ("token", "key", "api_key", "access_token")
 PROJECTS = [{"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}]
 
 
@@ -35,18 +35,6 @@ class HandshakeRefused(Exception):
     def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.refusal = Refusal(status, code, message)
-
-
-def presented_key(request: web.Request) -> tuple[str, str | None]:
-    """How the client authenticated, and with what: header Token/Bearer, or the subprotocol."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() in ("token", "bearer") and value.strip():
-        return scheme.lower(), value.strip()
-    protocols = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
-    if len(protocols) >= 2 and protocols[0].lower() in ("token", "bearer") and protocols[1]:
-        return "subprotocol", protocols[1]
-    return "none", None
 
 
 def stream_format(query: Any) -> AudioFormat | None:
@@ -73,21 +61,6 @@ def stream_format(query: Any) -> AudioFormat | None:
     return AudioFormat(encoding, sample_rate, channels)
 
 
-def new_record(request: web.Request, rid: str, started: float, faults: str) -> ClientRecord:
-    """The record of a live connection, with what its upgrade request shows of the client."""
-    method, key = presented_key(request)
-    return ClientRecord(
-        rid,
-        request.path,
-        request.query_string,
-        method,
-        opened_at=round(time.monotonic() - started, 3),
-        key_in_query=any(name in request.query for name in QUERY_KEY_NAMES),
-        jwt_as_token=method == "token" and looks_like_jwt(key),
-        faults=faults,
-    )
-
-
 class Lab:
     """Holds configuration and the records of every connection it served."""
 
@@ -100,8 +73,8 @@ class Lab:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_get("/v1/listen", self.live)
-        app.router.add_post("/v1/listen", self.prerecorded)
+        app.router.add_get(V1.path, self.live)
+        app.router.add_post(V1.path, self.prerecorded)
         app.router.add_get("/v1/projects", self.projects)
         app.router.add_get("/v1/auth/token", self.token)
         return app
@@ -109,7 +82,7 @@ class Lab:
     # -- helpers -------------------------------------------------------------------
 
     def _authorize(self, request: web.Request) -> tuple[str, str | None]:
-        method, key = presented_key(request)
+        method, key = presented_key(request.headers)
         if key and self.config.on_key is not None:
             self.config.on_key(key)
         wrong = self.config.accepted_key is not None and key != self.config.accepted_key
@@ -129,7 +102,7 @@ class Lab:
         return web.json_response(body, status=status, headers=headers)
 
     def _new_record(self, request: web.Request, rid: str) -> ClientRecord:
-        return new_record(request, rid, self.started, self.faults.describe())
+        return record_of_upgrade(request, rid, self.started, self.faults.describe())
 
     def _finish(self, record: ClientRecord) -> None:
         self.records.append(record)

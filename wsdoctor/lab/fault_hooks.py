@@ -14,6 +14,7 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..deepgram.closes import ServerClose, close_of
 from . import messages
 from .actions import Action, Close, Drop, GoSilent, SendJson, SendText
 
@@ -214,12 +215,12 @@ class SilentIdle(Fault):
 
 class DataError(Fault):
     def rejects_audio(self) -> Close:
-        return Close(1008, messages.DATA0000_REASON)
+        return Close(*close_of(ServerClose.DATA0000))
 
 
 class Net0000(Fault):
     def after_audio(self) -> Close:
-        return Close(1011, messages.NET0000_REASON)
+        return Close(*close_of(ServerClose.NET0000))
 
 
 class SlowUplink(Fault):

@@ -11,16 +11,12 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from ..deepgram import messages as kinds
+
 WORDS = ("hello", "from", "the", "wsdoctor", "lab", "this", "is", "synthetic", "speech", "audio")
 WORDS_PER_SECOND = 2.0
 MODEL_INFO = {"name": "lab-general", "version": "2026-01-01.0", "arch": "lab"}
 MODEL_UUID = "00000000-0000-4000-8000-00000000000a"
-NET0001_REASON = (
-    "NET-0001: Deepgram did not receive audio data or a text message within the timeout "
-    "window. See https://dpgr.am/net0001"
-)
-NET0000_REASON = "NET-0000: The service has not transmitted a Text frame to the client"
-DATA0000_REASON = "DATA-0000: The payload cannot be decoded as audio."
 
 
 def words_between(start: float, end: float, speech: bool) -> list[dict[str, Any]]:
@@ -60,7 +56,7 @@ def results(
     if words is None:
         words = words_between(start, end, speech)
     return {
-        "type": "Results",
+        "type": kinds.RESULTS,
         "channel_index": [0, channels],
         "duration": round(end - start, 3),
         "start": round(start, 3),
@@ -86,7 +82,7 @@ def results(
 
 def metadata(request_id: str, audio: hashlib._Hash, duration: float, channels: int) -> dict:
     return {
-        "type": "Metadata",
+        "type": kinds.METADATA,
         "transaction_key": "deprecated",
         "request_id": request_id,
         "sha256": audio.hexdigest(),
@@ -99,11 +95,15 @@ def metadata(request_id: str, audio: hashlib._Hash, duration: float, channels: i
 
 
 def speech_started(timestamp: float) -> dict[str, Any]:
-    return {"type": "SpeechStarted", "channel": [0], "timestamp": round(timestamp, 3)}
+    return {"type": kinds.SPEECH_STARTED, "channel": [0], "timestamp": round(timestamp, 3)}
 
 
 def utterance_end(last_word_end: float) -> dict[str, Any]:
-    return {"type": "UtteranceEnd", "channel": [0, 1], "last_word_end": round(last_word_end, 3)}
+    return {
+        "type": kinds.UTTERANCE_END,
+        "channel": [0, 1],
+        "last_word_end": round(last_word_end, 3),
+    }
 
 
 def error_body(code: str, message: str, request_id: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..deepgram.profiles import V1
 from ..errors import BadInput
 from ..observe.record import ClientRecord
 from ..signals import terminate_as_interrupt
@@ -54,7 +55,7 @@ class ServeOptions:
     port: int = 8765
     tls: bool = False
     cert_dir: str | None = None
-    idle_timeout: float = 10.0
+    idle_timeout: float = V1.idle_window_s
     faults: Sequence[str] = ()
     record_path: str | None = None
     key: str | None = None

@@ -15,10 +15,13 @@ import enum
 from collections.abc import Mapping
 
 from ..audio.pcm import AudioFormat
+from ..deepgram import messages as kinds
+from ..deepgram.closes import ServerClose, close_of
+from ..deepgram.messages import message_type
+from ..deepgram.profiles import V1
 from ..observe.events import Audio, ClientClose, ClientGone, Event, Ping, Text, Tick
-from ..observe.observer import ClientObserver, message_type
+from ..observe.observer import ClientObserver
 from ..observe.record import ClientRecord
-from . import messages
 from .actions import Action, Close, Drop, GoSilent, Pong, SendJson
 from .faults import Faults
 from .transcript import Transcript
@@ -43,7 +46,7 @@ class LiveStream:
         params: Mapping[str, str],
         *,
         faults: Faults | None = None,
-        idle_timeout: float = 10.0,
+        idle_timeout: float = V1.idle_window_s,
         finalize_s: float = 0.0,
     ) -> None:
         """`fmt` is None for container audio; `record` carries the request id and is kept up
@@ -147,7 +150,7 @@ class LiveStream:
         if self.idle_deadline <= now + DUE_SLACK_S:  # NET-0001, Metadata first
             return [
                 SendJson(self.transcript.metadata()),
-                *self._close(1011, messages.NET0001_REASON),
+                *self._close(*close_of(ServerClose.NET0001)),
             ]
         if self.next_interim is not None and self.next_interim <= now + DUE_SLACK_S:
             self.next_interim += INTERIM_EVERY_S  # a fixed cadence from the first audio
@@ -162,7 +165,7 @@ class LiveStream:
         rejected = self.faults.rejects_audio()
         audio = None if rejected else self.transcript.decode(data)
         if audio is None:
-            return self._settle(rejected or Close(1008, messages.DATA0000_REASON), now)
+            return self._settle(rejected or Close(*close_of(ServerClose.DATA0000)), now)
         first = self.transcript.audio_bytes == 0
         self._count(audio, now)
         ending = self.faults.after_audio()
@@ -186,9 +189,9 @@ class LiveStream:
         kind = message_type(text)
         if self.record.audio_bytes:  # KeepAlive does not hold a stream that never had audio
             self.last_activity = now
-        if kind == "Finalize":
+        if kind == kinds.FINALIZE:
             return [SendJson(m) for m in self.transcript.flush(from_finalize=True)]
-        elif kind == "CloseStream":
+        elif kind == V1.close_request:
             return self._close_stream(now)
         return []
 
@@ -258,4 +261,4 @@ class LiveStream:
 
 
 def _is_results(action: Action) -> bool:
-    return isinstance(action, SendJson) and action.message.get("type") == "Results"
+    return isinstance(action, SendJson) and action.message.get("type") == V1.transcript_message

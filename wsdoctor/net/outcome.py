@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..deepgram.messages import METADATA
+
 
 @dataclass
 class Outcome:
@@ -24,9 +26,13 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)  # every message, by type
     audio_query_added: str = ""  # what wsdoctor added to a URL that declared no encoding
 
+    def saw(self, kind: str) -> bool:
+        """Whether the server sent a message of this type."""
+        return self.counts.get(kind, 0) > 0 or kind in self.message_types
+
     @property
     def metadata_seen(self) -> bool:
-        return self.counts.get("Metadata", 0) > 0 or "Metadata" in self.message_types
+        return self.saw(METADATA)
 
     def evidence(self) -> dict[str, Any]:
         data = {

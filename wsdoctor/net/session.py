@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import time
 from collections.abc import Awaitable
 from typing import Any, cast
@@ -25,6 +24,8 @@ from websockets.protocol import Event
 
 from ..audio.pcm import chunked
 from ..audio.plan import plan_audio
+from ..deepgram.auth import authorization
+from ..deepgram.messages import control, json_object, type_of
 from ..secret import Secret
 from .errors import BadMessage, boundary
 from .outcome import Outcome
@@ -36,7 +37,6 @@ from .uplink import MeteredTransport, Sample, sample
 MAX_MESSAGE_BYTES = 1024 * 1024
 READ_SLICE_BYTES = 16 * 1024  # websockets' default; a hostile server must not change it
 RECENT_KINDS = 16
-MAX_KIND_CHARS = 40
 # What deepgram-sdk gets by passing no `compression` to websockets.connect (websockets'
 # default): permessage-deflate offered with client_max_window_bits. The JS SDK's `ws`
 # offers the same, so the checks' frames are compressed as an SDK client's would be.
@@ -145,8 +145,7 @@ class LiveSession:
         self._reader = asyncio.create_task(self._read())
 
     def _auth_headers(self) -> dict[str, str]:
-        key = self.api_key.reveal()
-        return {"Authorization": f"Token {key}"} if key else {}
+        return authorization(self.api_key.reveal())
 
     def _record_open(self, before_upgrade: float) -> None:
         assert self.ws is not None and self.ws.response is not None
@@ -180,13 +179,14 @@ class LiveSession:
         if self.first_message_at is None:
             self.first_message_at = at
             self.timings_ms["first_frame_ms"] = round(at * 1000, 2)
-        kind = "binary" if isinstance(message, bytes) else message_type(message)
-        if kind is None:
+        data = None if isinstance(message, bytes) else json_object(message)
+        if isinstance(message, str) and data is None:
             self.violation = (
                 f"the server sent a text frame that is not a JSON object: {message[:80]!r}"
             )
             self.abort_transport()
             return
+        kind = "binary" if data is None else (type_of(data) or "text")
         self.counts[kind] = self.counts.get(kind, 0) + 1
         self.recent.append(kind)
 
@@ -221,7 +221,7 @@ class LiveSession:
         return self.headers.get("sec-websocket-extensions", "") or "none"
 
     async def send_control(self, kind: str) -> bool:
-        return await self.send(json.dumps({"type": kind}))
+        return await self.send(control(kind))
 
     async def send(self, data: str | bytes) -> bool:
         if self.ws is None or not self.is_open:
@@ -294,18 +294,3 @@ class LiveSession:
         if self._reader is not None:
             self._reader.cancel()
         self.abort_transport()
-
-
-def message_type(text: str) -> str | None:
-    """The `type` of a server message, or None if the text is not a JSON object at all.
-
-    A deeply nested document makes the parser recurse too far; that is a hostile
-    message like any other, never a dead reader.
-    """
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    return str(data.get("type", "text"))[:MAX_KIND_CHARS]

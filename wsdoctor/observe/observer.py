@@ -8,15 +8,15 @@ seconds since the upgrade.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from ..audio.pcm import SAMPLE_WIDTH, AudioFormat, parse_wav
+from ..deepgram import messages
+from ..deepgram.messages import message_type
+from ..deepgram.profiles import V1, profile_for
 from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
 from .record import ClientRecord
 from .sniff import CONTAINER_CODECS, container_of, control_in_binary, wav_format
-
-CONTROL_MESSAGES = ("KeepAlive", "CloseStream", "Finalize")
 
 
 class ClientObserver:
@@ -26,6 +26,7 @@ class ClientObserver:
         """`counts_audio`: keep audio_bytes and audio_s from the declared format; off in the
         lab, whose model counts what it actually decoded (and refused)."""
         self.record = record
+        self.profile = profile_for(record.path) or V1
         self.counts_audio = counts_audio
         self.params = params
         self.last_activity = 0.0  # audio or KeepAlive: what holds Deepgram's idle timer
@@ -96,16 +97,16 @@ class ClientObserver:
     def _text(self, text: str, now: float) -> None:
         kind = message_type(text)
         self.record.note(now, "text", type="unparsed" if kind is None else kind[:40])
-        if kind not in CONTROL_MESSAGES:
+        if not self.profile.knows(kind):
             self.record.unknown_texts += 1
-        elif kind == "KeepAlive":
+        elif kind == self.profile.keepalive:
             self.record.note_keepalive(now)
-            if self.record.audio_frames:  # as Deepgram: it holds a stream only after audio
+            if self.record.audio_frames or not self.profile.keepalive_needs_audio:
                 self._active(now)
                 self.record.bridge_audio_gap(now)
-        elif kind == "Finalize":
+        elif kind == messages.FINALIZE:
             self.record.finalize_count += 1
-        elif kind == "CloseStream":
+        elif kind == self.profile.close_request:
             self._close_stream(now)
 
     def _close_stream(self, now: float) -> None:
@@ -176,11 +177,3 @@ def declared_format(params: Mapping[str, str]) -> AudioFormat | None:
 def wav_header_format(data: bytes) -> AudioFormat | None:
     parsed = parse_wav(data)
     return parsed[0] if parsed else None
-
-
-def message_type(text: str) -> str | None:
-    try:
-        kind = json.loads(text).get("type")
-    except (ValueError, AttributeError, RecursionError):  # deep nesting is hostile, not fatal
-        return None
-    return kind if isinstance(kind, str) else None

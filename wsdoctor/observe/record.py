@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Protocol
 
+from ..deepgram.auth import QUERY_KEY_NAMES, TOKEN, looks_like_jwt, presented_key
 from ..redact import mask_query_secrets
 
 LOG_HEAD = 200  # entries kept from the start of a stream
@@ -145,3 +148,33 @@ class ClientRecord:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
+
+
+class UpgradeRequest(Protocol):
+    """What a record needs of an upgrade request (aiohttp's web.Request has it)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def query_string(self) -> str: ...
+    @property
+    def query(self) -> Mapping[str, str]: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
+def record_of_upgrade(
+    request: UpgradeRequest, rid: str, started: float, faults: str
+) -> ClientRecord:
+    """The record of a live connection, with what its upgrade request shows of the client."""
+    method, key = presented_key(request.headers)
+    return ClientRecord(
+        rid,
+        request.path,
+        request.query_string,
+        method,
+        opened_at=round(time.monotonic() - started, 3),
+        key_in_query=any(name in request.query for name in QUERY_KEY_NAMES),
+        jwt_as_token=method == TOKEN and looks_like_jwt(key),
+        faults=faults,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from ..audio.pcm import parse_wav
+from ..deepgram.profiles import PROFILES
 
 CONTAINER_MAGIC: tuple[tuple[str, bytes], ...] = (
     ("ogg", b"OggS"),
@@ -14,7 +15,6 @@ CONTAINER_MAGIC: tuple[tuple[str, bytes], ...] = (
     ("flac", b"fLaC"),
     ("mp3", b"ID3"),
 )
-CONTROL_TYPES = ("KeepAlive", "CloseStream", "Finalize")
 # Encodings that name a codec these containers carry: declaring them with the container
 # is what Deepgram documents, not a mismatch.
 CONTAINER_CODECS = {"ogg": {"opus", "speex"}, "webm": {"opus"}, "flac": {"flac"}}
@@ -48,12 +48,4 @@ def control_in_binary(data: bytes) -> str | None:
         kind = json.loads(data).get("type")
     except (ValueError, AttributeError, UnicodeDecodeError, RecursionError):
         return None
-    return kind if kind in CONTROL_TYPES else None
-
-
-def looks_like_jwt(key: str | None) -> bool:
-    """Deepgram's temporary tokens are JWTs, which go with `Bearer`, not `Token`."""
-    if not key:
-        return False
-    parts = key.split(".")
-    return len(parts) == 3 and key.startswith("eyJ") and all(parts)
+    return kind if any(p.knows(kind) for p in PROFILES) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..deepgram.messages import KEEPALIVE
 from ..model import Mark, Report
 
 
@@ -48,7 +49,7 @@ def scale(bars: list[Bar], width: float) -> tuple[float, list[tuple[Bar, float, 
     return top, [(b, b.start / top * width, max(b.length / top * width, 1.0)) for b in bars]
 
 
-LANES = ("audio", "KeepAlive", "control", "server", "close / drop")
+LANES = ("audio", KEEPALIVE, "control", "server", "close / drop")
 LANE_OF = {"audio": 0, "keepalive": 1, "control": 2, "server": 3, "client-close": 4,
            "server-close": 4, "drop": 4}  # fmt: skip
 

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..audio.speech import speech
+from ..deepgram import messages
+from ..deepgram.closes import is_idle_timeout
+from ..deepgram.profiles import V1
 from ..net.errors import NetError, NotApplicable
 from ..net.outcome import Outcome
 from ..net.route import Route
 from ..net.session import LiveSession
 from ..secret import Secret
 from .log import Drop, Stall, WatchLog
-
-NET0001 = 1011
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def ending_of(outcome: Outcome) -> tuple[str, str]:
         return "no_close_frame", outcome.message or "no close frame"
     reason = outcome.rcvd_reason or ""
     text = f"close {code}" + (f" {reason}" if reason else "")
-    if code == NET0001 and "NET-0001" in reason:
+    if is_idle_timeout(code, reason):
         return "net0001", text
     return "server_close", text
 
@@ -107,7 +108,7 @@ class StreamWorker:
             self.log.stream_seconds += self.clock() - opened
         if session.is_open and dead is None:
             with contextlib.suppress(Exception):
-                await session.send_control("CloseStream")
+                await session.send_control(V1.close_request)
                 await session.close()
             await session.abort()
             return None
@@ -132,7 +133,7 @@ class StreamWorker:
                 return self._pong_dead
             spoken = min(cadence.speak_s, until - self.clock())
             await session.send_audio(speech(spoken))
-            count = session.counts.get("Results", 0)
+            count = session.counts.get(V1.transcript_message, 0)
             if count > results_seen:
                 results_seen, results_at = count, self.clock()
             elif self.clock() - results_at > cadence.stall_s:
@@ -145,7 +146,7 @@ class StreamWorker:
     async def _pause(self, session: LiveSession, seconds: float) -> None:
         end = self.clock() + seconds
         while self.clock() < end and session.is_open:
-            await session.send_control("KeepAlive")
+            await session.send_control(messages.KEEPALIVE)
             await session.sleep_unless_closed(min(self.cadence.keepalive_s, end - self.clock()))
 
     async def _ping(self, session: LiveSession, until: float) -> None:

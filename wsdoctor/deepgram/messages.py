@@ -1,0 +1,56 @@
+"""The JSON messages of Deepgram's live API, by their `type`.
+
+Sources: Deepgram's "Audio Keep Alive", "Finalize", "Close Stream" and "Configure"
+docs and the `listen.v1` AsyncAPI spec. Control messages are text frames; sent as a
+binary frame, Deepgram takes them for audio. An empty binary frame is the legacy way
+to say CloseStream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+# Client -> server (/v1/listen)
+KEEPALIVE = "KeepAlive"  # no reply; holds the idle timer, but only once audio has arrived
+FINALIZE = "Finalize"  # flush: Results with from_finalize (not guaranteed with little audio)
+CLOSE_STREAM = "CloseStream"  # finals, then Metadata, then a 1000 close
+CONFIGURE = "Configure"  # change settings mid-stream (deepgram-sdk >= 7.13 send_configure)
+
+# Server -> client (/v1/listen)
+RESULTS = "Results"
+METADATA = "Metadata"  # the last message before a clean close
+SPEECH_STARTED = "SpeechStarted"  # with vad_events=true
+UTTERANCE_END = "UtteranceEnd"  # with interim_results=true and utterance_end_ms
+
+MAX_TYPE_CHARS = 40  # a hostile server's type is cut before it reaches a report
+
+
+def control(kind: str) -> str:
+    """A control message as the text frame a client sends."""
+    return json.dumps({"type": kind})
+
+
+def json_object(text: str | bytes) -> dict[str, Any] | None:
+    """The message as a JSON object, or None if it is none.
+
+    A deeply nested document makes the parser recurse too far; that is a hostile
+    message like any other, never a dead reader.
+    """
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def type_of(message: Mapping[str, Any] | None) -> str | None:
+    """A message's `type`, cut to a length a report can show; None without a string type."""
+    kind = message.get("type") if message is not None else None
+    return kind[:MAX_TYPE_CHARS] if isinstance(kind, str) else None
+
+
+def message_type(text: str | bytes) -> str | None:
+    """The `type` of a JSON message, or None if it is no JSON object with a string type."""
+    return type_of(json_object(text))
