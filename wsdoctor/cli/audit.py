@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..deepgram.profiles import V1
 from .options import positive, report_options, report_values
 
 if TYPE_CHECKING:
@@ -44,10 +43,8 @@ if TYPE_CHECKING:
 @click.option(
     "--idle-window",
     type=float,
-    default=V1.idle_window_s,
-    show_default=True,
     callback=positive,
-    help="Seconds without audio before the lab closes with NET-0001.",
+    help="Seconds without audio before the lab closes with NET-0001.  [default: Deepgram's]",
 )
 @report_options
 @click.argument("argv", nargs=-1, type=click.UNPROCESSED, metavar="[-- CMD ARGS...]")
@@ -67,6 +64,7 @@ def audit(**opts: Any) -> int:
 def _audit_options(opts: dict[str, Any]) -> AuditOptions:
     from ..audit.session import AuditPlan
     from ..commands.audit import AuditOptions
+    from ..deepgram.profiles import V1
     from . import validate
 
     environ = dict(os.environ)
@@ -79,7 +77,7 @@ def _audit_options(opts: dict[str, Any]) -> AuditOptions:
         host=host,
         port=port,
         duration_s=opts["duration"],
-        idle_window_s=opts["idle_window"],
+        idle_window_s=opts["idle_window"] or V1.idle_window_s,
         argv=tuple(opts["argv"]),
     )
     return AuditOptions(plan=plan, environ=environ, **report_values(opts, environ))

@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from ..deepgram.profiles import V1
 from .options import positive
 
 
@@ -29,10 +28,8 @@ def lab() -> None:
 @click.option(
     "--idle-timeout",
     type=float,
-    default=V1.idle_window_s,
-    show_default=True,
     callback=positive,
-    help="Seconds without audio before 1011 NET-0001.",
+    help="Seconds without audio before 1011 NET-0001.  [default: Deepgram's window]",
 )
 @click.option(
     "--fault",
@@ -66,7 +63,8 @@ def lab_serve(**opts: Any) -> int:
 
     Faults.parse(opts["faults"])  # bad fault names are usage errors, before anything starts
     validate_output_file("--record", opts["record_path"])
-    return serve(ServeOptions(**opts))
+    # an option left out keeps ServeOptions' default (the idle window: Deepgram's)
+    return serve(ServeOptions(**{k: v for k, v in opts.items() if v is not None}))
 
 
 @lab.command("faults")
