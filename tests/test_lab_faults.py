@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wsdoctor.errors import BadInput
-from wsdoctor.lab.fault_hooks import OVERSIZED_HEADER_BYTES, Fault
 from wsdoctor.lab.faults import FAULTS, Faults
+from wsdoctor.lab.faults.kinds import OVERSIZED_HEADER_BYTES, Fault
 
 
 def test_parse_names_and_values():

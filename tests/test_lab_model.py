@@ -15,8 +15,8 @@ from aiohttp import WSMessage, WSMsgType
 from wsdoctor.audio.pcm import LINEAR16_16K, chunked, silence, tone, wav
 from wsdoctor.deepgram import closes
 from wsdoctor.lab.actions import Action, Close, Drop, GoSilent, Pong, SendJson, SendText
-from wsdoctor.lab.fault_hooks import HOSTILE_REASON, HOSTILE_TEXT, OVERSIZED_FRAME_BYTES
 from wsdoctor.lab.faults import Faults
+from wsdoctor.lab.faults.kinds import HOSTILE_REASON, HOSTILE_TEXT, OVERSIZED_FRAME_BYTES
 from wsdoctor.lab.stream import LiveStream
 from wsdoctor.lab.wire import Wire, to_event
 from wsdoctor.observe.events import Audio, ClientClose, ClientGone, Ping, Text, Tick

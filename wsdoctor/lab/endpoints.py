@@ -22,7 +22,7 @@ from ..deepgram.profiles import V1
 from ..observe.record import ClientRecord, record_of_upgrade
 from . import messages
 from .config import LabConfig
-from .fault_hooks import Refusal
+from .faults.kinds import Refusal
 from .stream import LiveStream
 from .wire import serve_stream
 

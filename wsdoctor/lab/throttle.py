@@ -5,7 +5,7 @@ acknowledges bytes slowly, so real TCP backpressure builds in the real client's
 kernel and write buffer, as behind a bottleneck link. Reading is paused whenever
 the bytes taken so far are ahead of the rate's schedule, and each read takes at
 most a few kilobytes. The fault also gives the listening socket a small MSS and
-receive buffer (fault_hooks.SlowUplink), so little slack hides the throttle.
+receive buffer (faults/kinds.py: SlowUplink), so little slack hides the throttle.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each fault reproduces on the wire what the real failure produces, so a client
 under test (or a wsdoctor check) sees exactly the symptom a user would. What a
-fault does is its class in fault_hooks.py; this module only names it. Stdlib
+fault does is its class in kinds.py; this module only names it. Stdlib
 only: the CLI validates specs before anything loads aiohttp.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from typing import TYPE_CHECKING, TypeVar
 
-from ..errors import BadInput
-from .actions import Action, Close
-from .fault_hooks import (
+from ...errors import BadInput
+from ..actions import Action, Close
+from .kinds import (
     Auth,
     BadRequest,
     DataError,

@@ -14,9 +14,9 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..deepgram.closes import ServerClose, close_of
-from . import messages
-from .actions import Action, Close, Drop, GoSilent, SendJson, SendText
+from ...deepgram.closes import ServerClose, close_of
+from .. import messages
+from ..actions import Action, Close, Drop, GoSilent, SendJson, SendText
 
 if TYPE_CHECKING:
     import trustme
