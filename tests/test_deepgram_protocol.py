@@ -83,6 +83,36 @@ def test_hosts_and_regions():
     assert not is_deepgram_host("deepgram.com.evil.test") and not is_deepgram_host("lab.test")
 
 
+def test_flux_parameters_are_refused_as_deepgram_refuses_them():
+    from wsdoctor.deepgram.flux import parameter_problems
+
+    good = {"model": "flux-general-en", "encoding": "linear16", "sample_rate": "16000"}
+    assert parameter_problems(good) == []
+    assert parameter_problems({"model": "flux-general-en"}) == []  # a container
+    assert parameter_problems({**good, "eot_threshold": "0.4"}) == [
+        "eot_threshold=0.4 is outside 0.5-1"
+    ]
+    assert parameter_problems({**good, "eot_threshold": "0.6", "eager_eot_threshold": "0.8"}) == [
+        "eager_eot_threshold=0.8 is above eot_threshold=0.6"
+    ]
+    assert parameter_problems({**good, "eot_timeout_ms": "100"})
+    assert parameter_problems({**good, "sample_rate": "22050"})
+    assert parameter_problems({**good, "model": "nova-3"})
+    assert parameter_problems({**good, "language": "en"})
+    assert parameter_problems(good, keyterms=["x" * 101])
+    assert parameter_problems(good, keyterms=["k"] * 101)
+    assert parameter_problems(good, keyterms=["k"] * 100) == []
+
+
+def test_flux_is_a_second_profile():
+    from wsdoctor.deepgram import FLUX
+
+    assert profile_for("wss://api.eu.deepgram.com/v2/listen?model=flux-general-en") is FLUX
+    assert FLUX.knows("ForceEndTurn") and not FLUX.knows("KeepAlive") and not FLUX.knows("Finalize")
+    assert FLUX.held_by_pings and FLUX.keepalive is None and FLUX.clean_close_code is None
+    assert not FLUX.idle_window_documented  # a report (about 60 s): measured, not trusted
+
+
 def test_messages():
     assert message_type(control("KeepAlive")) == "KeepAlive"
     assert message_type('{"type": 5}') is None and message_type("[]") is None
@@ -95,6 +125,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wsdoctor"
 # app without wsdoctor installed.
 EXEMPT = ("deepgram", "audit/redirect")
 NAMES = {
+    "Connected",
+    "TurnInfo",
+    "ForceEndTurn",
+    "ConfigureSuccess",
+    "ConfigureFailure",
+    "StartOfTurn",
+    "EndOfTurn",
     "KeepAlive",
     "CloseStream",
     "Finalize",

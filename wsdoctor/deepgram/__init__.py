@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from .closes import ServerClose, classify
 from .hosts import DEFAULT_HOST, DEFAULT_URL, REGION_HOSTS, is_deepgram_host, region_of
-from .profiles import V1, ApiProfile, profile_for
+from .profiles import FLUX, V1, ApiProfile, profile_for
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_URL",
+    "FLUX",
     "REGION_HOSTS",
     "V1",
     "ApiProfile",

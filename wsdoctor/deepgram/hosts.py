@@ -20,6 +20,10 @@ REGION_HOSTS = {
 # What wsdoctor checks by default: raw linear16 is what its own audio is, declared so
 # the server never takes it for a container (see audio/plan.py).
 DEFAULT_URL = f"wss://{DEFAULT_HOST}/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
+# Flux, for `--flux`: its general English model, with the same raw audio declared.
+FLUX_URL = (
+    f"wss://{DEFAULT_HOST}/v2/listen?model=flux-general-en&encoding=linear16&sample_rate=16000"
+)
 DEEPGRAM_DOMAIN = "deepgram.com"
 _REGION = re.compile(r"^api\.([a-z]{2})\.deepgram\.com$")
 

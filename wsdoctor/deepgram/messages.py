@@ -1,9 +1,10 @@
-"""The JSON messages of Deepgram's live API, by their `type`.
+"""The JSON messages of Deepgram's live APIs, by their `type`.
 
 Sources: Deepgram's "Audio Keep Alive", "Finalize", "Close Stream" and "Configure"
-docs and the `listen.v1` AsyncAPI spec. Control messages are text frames; sent as a
-binary frame, Deepgram takes them for audio. An empty binary frame is the legacy way
-to say CloseStream.
+docs and the `listen.v1` AsyncAPI spec; for Flux (`/v2/listen`) the Flux docs (state,
+close-stream, force-end-turn) and the `listen.v2` AsyncAPI spec, as deepgram-sdk 7's
+`listen.v2` types carry it. Control messages are text frames; sent as a binary frame,
+Deepgram takes them for audio. An empty binary frame is v1's legacy CloseStream.
 """
 
 from __future__ import annotations
@@ -23,6 +24,28 @@ RESULTS = "Results"
 METADATA = "Metadata"  # the last message before a clean close
 SPEECH_STARTED = "SpeechStarted"  # with vad_events=true
 UTTERANCE_END = "UtteranceEnd"  # with interim_results=true and utterance_end_ms
+
+# Client -> server (/v2/listen, Flux): CloseStream and Configure as above, and
+FORCE_END_TURN = "ForceEndTurn"  # -> TurnInfo EndOfTurn (trigger manual), or a Warning
+
+# Server -> client (/v2/listen, Flux); every message carries an increasing sequence_id
+CONNECTED = "Connected"  # the first message, sequence_id 0
+TURN_INFO = "TurnInfo"  # the transcript, with an `event` (below)
+CONFIGURE_SUCCESS = "ConfigureSuccess"
+CONFIGURE_FAILURE = "ConfigureFailure"
+ERROR = "Error"  # fatal: code and description, then the server closes
+WARNING = "Warning"
+
+# TurnInfo events: Update about every 0.25 s of audio; the eager pair only with
+# eager_eot_threshold set; EndOfTurn carries `trigger`.
+UPDATE = "Update"
+START_OF_TURN = "StartOfTurn"
+EAGER_END_OF_TURN = "EagerEndOfTurn"
+TURN_RESUMED = "TurnResumed"
+END_OF_TURN = "EndOfTurn"
+TURN_EVENTS = (UPDATE, START_OF_TURN, EAGER_END_OF_TURN, TURN_RESUMED, END_OF_TURN)
+TRIGGER_MODEL, TRIGGER_MANUAL, TRIGGER_TIMEOUT = "model", "manual", "timeout"
+NO_ACTIVE_TURN = "FORCE_END_TURN_NO_ACTIVE_TURN"  # the Warning for ForceEndTurn between turns
 
 MAX_TYPE_CHARS = 40  # a hostile server's type is cut before it reaches a report
 

@@ -25,6 +25,9 @@ class ApiProfile:
     keepalive: str | None  # the text message that holds an idle stream; None: pings do
     keepalive_every_s: tuple[float, float]  # the pace Deepgram recommends (low, high)
     keepalive_needs_audio: bool  # KeepAlive holds the timer only once audio has arrived
+    held_by_pings: bool  # WebSocket pings hold the idle timer
+    idle_window_documented: bool  # False: a reported value, measured rather than trusted
+    connected_message: str | None  # the message the server sends first, if any
     close_request: str  # what asks the server to finish and close
     final_message: str | None  # the last message before a clean close
     clean_close_code: int | None  # the code of a clean end (None: a close without status)
@@ -54,12 +57,50 @@ V1 = ApiProfile(
     keepalive=messages.KEEPALIVE,
     keepalive_every_s=(3.0, 5.0),
     keepalive_needs_audio=True,
+    held_by_pings=False,
+    idle_window_documented=True,
+    connected_message=None,
     close_request=messages.CLOSE_STREAM,
     final_message=messages.METADATA,
     clean_close_code=closes.NORMAL,
 )
 
-PROFILES = (V1,)
+# /v2/listen (Flux, model=flux-general-en or -multi). Sources: Deepgram's Flux docs
+# (quickstart, state, close-stream, force-end-turn, migration) and the listen.v2 AsyncAPI
+# spec. After CloseStream the server sends the Updates it still has, no EndOfTurn and no
+# Metadata, then closes without a status code (the client sees 1005). What holds an idle
+# stream is a report, not documentation: a Deepgram engineer advised WebSocket pings, with
+# a "timeout is 60s" (deepgram-python-sdk #618); a JSON KeepAlive, which is no v2 message,
+# made Flux close with 1005 (#649). So the window is measured, never trusted.
+FLUX = ApiProfile(
+    name="flux",
+    path="/v2/listen",
+    client_messages=frozenset({messages.CLOSE_STREAM, messages.CONFIGURE, messages.FORCE_END_TURN}),
+    server_messages=frozenset(
+        {
+            messages.CONNECTED,
+            messages.TURN_INFO,
+            messages.CONFIGURE_SUCCESS,
+            messages.CONFIGURE_FAILURE,
+            messages.ERROR,
+            messages.WARNING,
+        }
+    ),
+    transcript_message=messages.TURN_INFO,
+    idle_window_s=60.0,
+    idle_close=closes.ServerClose.NET0001,
+    keepalive=None,
+    keepalive_every_s=(5.0, 20.0),  # pings: well inside the reported 60 s
+    keepalive_needs_audio=False,
+    held_by_pings=True,
+    idle_window_documented=False,
+    connected_message=messages.CONNECTED,
+    close_request=messages.CLOSE_STREAM,
+    final_message=None,
+    clean_close_code=None,
+)
+
+PROFILES = (V1, FLUX)
 
 
 def profile_for(url_or_path: str) -> ApiProfile | None:
