@@ -35,6 +35,7 @@ class Settings:
     ca_file: str | None = None
     insecure: bool = False
     stability_s: float = 10.0
+    transcript_stall_s: float | None = None  # None: the API's own threshold (checks/transcripts)
     slow_handshake_s: float = 2.0  # opening a stream (DNS to 101) slower than this warns
     quick: bool = False  # --quick: slow checks are skipped and close_frame streams less audio
     accept: frozenset[str] = frozenset()  # --accept: causes turned into info

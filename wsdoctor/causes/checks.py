@@ -611,6 +611,17 @@ CAUSES: dict[str, CauseEntry] = {
             "idle_timeout.intermediary_drop",
         ],
     },
+    "stability.transcripts_stalled": {
+        "title": "The stream stays open but stops transcribing",
+        "meaning": "Audio kept flowing and pings kept getting pongs, but transcripts stopped arriving. No close frame and no error are ever sent, so a client without a watchdog waits forever: users see a transcript that just stops. It is a stall on the service side or in something in between that still forwards control frames.",
+        "steps": [
+            "Give your client a watchdog: if audio has been flowing for several seconds and no transcript (Results, or Flux TurnInfo) has arrived, close the stream and reconnect.",
+            "Note the dg-request-id of the stalled stream and send it to Deepgram support with the time it stopped.",
+            "Run wsdoctor watch for longer to see how often it happens and whether other streams stall at the same moments.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
     "stability.pong_loss": {
         "title": "Pings go unanswered",
         "meaning": "Some WebSocket pings got no pong within the deadline. With library keepalive pings on, this ends in 'keepalive ping timeout; no close frame received'.",

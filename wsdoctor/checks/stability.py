@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 
 from ..audio.plan import plan_audio
 from ..audio.speech import speech
 from ..context import CheckContext, Settings
-from ..deepgram.profiles import V1
-from ..model import CheckResult, Evidence, Span
+from ..model import CheckResult, Evidence, Level, Span, Status, status_of
 from ..net.session import LiveSession, Outcome
 from ..net.uplink import Sample, Uplink, assess
-from ..plugin import Details, StreamCheck
+from ..plugin import Details, StreamCheck, finding
 from .closure import Closure, classify_close, describe
 from .rttstats import judged_latency_ms, judges_jitter, latency_text, rtt_measurements
+from .transcripts import TranscriptPath, transcript_path
 
 DROPPED = "stability.dropped"
 HIGH_LATENCY = "stability.high_latency"
@@ -32,6 +33,7 @@ JITTER = "stability.jitter"
 PONG_LOSS = "stability.pong_loss"
 SERVER_CLOSED = "stability.server_closed"
 UPLINK_TOO_SLOW = "stability.uplink_too_slow"
+TRANSCRIPTS_STALLED = "stability.transcripts_stalled"
 
 PING_EVERY_S = 0.25  # 40 pongs in the default 10 s: enough for a p95 that is not the max
 PONG_DEADLINE_S = 2.0
@@ -74,7 +76,15 @@ class StabilityCheck(StreamCheck):
     title = "Stream stability under real-time audio"
     depends_on = ("handshake",)
     tags = ("slow",)
-    causes = (DROPPED, HIGH_LATENCY, JITTER, PONG_LOSS, SERVER_CLOSED, UPLINK_TOO_SLOW)
+    causes = (
+        DROPPED,
+        HIGH_LATENCY,
+        JITTER,
+        PONG_LOSS,
+        SERVER_CLOSED,
+        UPLINK_TOO_SLOW,
+        TRANSCRIPTS_STALLED,
+    )
 
     def deadline_s(self, settings: Settings) -> float:
         return settings.stability_s + PONG_DEADLINE_S + settings.check_timeout_s
@@ -87,6 +97,7 @@ class StabilityCheck(StreamCheck):
             pinger = Pinger(session)
             until = time.monotonic() + seconds
             pings = asyncio.create_task(pinger.run(until))
+            audio_from = session.now()
             streaming = asyncio.create_task(session.send_audio(speech(seconds), CHUNK_S))
             schedule = Schedule(session, seconds)
             sampling = asyncio.create_task(sample_uplink(schedule, samples, streaming))
@@ -94,16 +105,26 @@ class StabilityCheck(StreamCheck):
             if pinger.dead:
                 streaming.cancel()
             await asyncio.gather(pings, streaming, return_exceptions=True)
+            audio_until = session.now()
             await asyncio.gather(sampling, return_exceptions=True)  # ends with the audio
             dropped_at = session.closed_at
             if session.is_open:  # behind a slow uplink even this waits: do not wait long
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(session.send_control(V1.close_request), PONG_DEADLINE_S)
+                    close = session.profile.close_request
+                    await asyncio.wait_for(session.send_control(close), PONG_DEADLINE_S)
             outcome = await session.outcome()
             extensions = session.extensions
         uplink = assess(samples, LAG_S + self._rtt_s(pinger), PONG_DEADLINE_S)
         evidence = {**outcome.evidence(), "extensions": extensions}
-        return self._verdict(pinger, seconds, dropped_at, outcome, uplink, evidence)
+        path = transcript_path(
+            session.transcripts,
+            session.profile,
+            audio_from,
+            audio_until,
+            ctx.settings.transcript_stall_s,
+        )
+        result = self._verdict(pinger, seconds, dropped_at, outcome, uplink, evidence)
+        return self._with_transcripts(result, path, session.profile.transcript_message)
 
     @staticmethod
     def _rtt_s(pinger: Pinger) -> float:
@@ -146,6 +167,28 @@ class StabilityCheck(StreamCheck):
             jitter = measurements["jitter_ms"]
             return self.warned(JITTER, f"{summary}: jitter {jitter:.0f} ms", **details)
         return self.passed(summary, **details)
+
+    def _with_transcripts(
+        self, result: CheckResult, path: TranscriptPath, kind: str
+    ) -> CheckResult:
+        """A stream that stayed up but stopped transcribing fails (beside any latency
+        warning); otherwise the transcript timings join the measurements and the first
+        transcript the timeline. A drop or a dead path already explains the silence."""
+        measurements = {**result.measurements, **path.measurements()}
+        spans = result.spans
+        findings = result.findings
+        if result.status in (Status.PASS, Status.WARN) and path.stalled:
+            findings = (*findings, finding(Level.FAIL, TRANSCRIPTS_STALLED, path.stall_text(kind)))
+        elif path.first_ms is not None and result.status is not Status.FAIL:
+            spans = (*spans, Span(f"First {kind}", round(path.first_ms / 1000, 3)))
+        return dataclasses.replace(
+            result,
+            status=status_of(findings),
+            summary=findings[-1].message if findings else result.summary,
+            findings=findings,
+            measurements=measurements,
+            spans=spans,
+        )
 
     def _measure(self, pinger: Pinger) -> dict[str, float]:
         measurements = rtt_measurements(pinger.rtts_ms)

@@ -26,7 +26,9 @@ from ..audio.pcm import chunked
 from ..audio.plan import plan_audio
 from ..deepgram.auth import authorization
 from ..deepgram.messages import control, json_object, type_of
+from ..deepgram.profiles import V1, profile_for
 from ..secret import Secret
+from .arrivals import Arrivals
 from .errors import BadMessage, boundary
 from .outcome import Outcome
 from .path import open_path
@@ -96,6 +98,8 @@ class LiveSession:
         self.recent: collections.deque[str] = collections.deque(maxlen=RECENT_KINDS)
         self.violation: str | None = None
         self.first_message_at: float | None = None
+        self.profile = profile_for(route.target.url) or V1
+        self.transcripts = Arrivals()  # the profile's transcript messages (Results, TurnInfo)
         self.closed_at: float | None = None
         self.opened_at = 0.0
         self._closed = asyncio.Event()
@@ -187,6 +191,8 @@ class LiveSession:
             self.abort_transport()
             return
         kind = "binary" if data is None else (type_of(data) or "text")
+        if kind == self.profile.transcript_message:
+            self.transcripts.add(at)
         self.counts[kind] = self.counts.get(kind, 0) + 1
         self.recent.append(kind)
 
