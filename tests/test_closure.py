@@ -85,12 +85,21 @@ def test_describe_prefers_the_servers_close_frame():
         (200, {}, "handshake.upgrade_rejected"),
         (400, {}, "handshake.upgrade_rejected"),
         (400, {"dg-error": "bad model"}, "handshake.bad_request"),
+        (404, {"dg-request-id": "r"}, "handshake.wrong_path"),
+        (404, {"server": "nginx"}, "handshake.upgrade_rejected"),  # not Deepgram: in between
     ],
 )
 def test_who_answered_a_failed_upgrade(status, headers, cause):
     from wsdoctor.checks.handshake import rejection
 
     assert rejection(status, headers, b"<html>", has_key=True)[0] == cause
+
+
+def test_a_wrong_path_names_deepgrams_live_endpoints():
+    from wsdoctor.checks.handshake import rejection
+
+    _, summary = rejection(404, {"dg-request-id": "r"}, b"", True, "/v3/listen")
+    assert "/v3/listen" in summary and "/v1/listen" in summary and "/v2/listen (flux)" in summary
 
 
 @pytest.mark.parametrize(

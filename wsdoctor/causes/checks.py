@@ -309,6 +309,17 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Proxy or Firewall Restrictions",
         "links": ["troubleshooting", "prerecorded"],
     },
+    "handshake.wrong_path": {
+        "title": "Deepgram serves no live stream at this path",
+        "meaning": "The answer came from Deepgram itself (it carried a dg-request-id), so the network path works, but the URL's path is not one of Deepgram's live endpoints: a typo, a REST path used for streaming, or the wrong API version.",
+        "steps": [
+            "Use /v1/listen for Nova and earlier models, or /v2/listen with model=flux-general-en (or flux-general-multi) for Flux.",
+            "If you build the URL from a base URL, check that the path is not doubled or dropped (for example /v1/v1/listen).",
+            "Run wsdoctor check --url with the exact URL your app uses, or --flux for Flux.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
     "handshake.gateway_error": {
         "title": "A gateway in front of the server cannot reach it",
         "meaning": "A reverse proxy, load balancer or API gateway answered the upgrade with 502, 503 or 504 and without Deepgram's headers: the gateway itself is up, but its own connection to the server behind it failed. This is not a WebSocket problem and not your key.",

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from ..audio.pcm import silence
 from ..context import CheckContext, Settings
 from ..deepgram import messages
+from ..deepgram.profiles import PROFILES
 from ..model import CheckResult, Phase
 from ..net.errors import TimedOut, UpgradeRefused, UpgradeRejected
 from ..net.session import LiveSession
@@ -21,6 +22,7 @@ from ..redact import cut_unsplit
 UNAUTHORIZED = "handshake.unauthorized"
 BAD_REQUEST = "handshake.bad_request"
 UPGRADE_REJECTED = "handshake.upgrade_rejected"
+WRONG_PATH = "handshake.wrong_path"
 RATE_LIMITED = "handshake.rate_limited"
 TIMEOUT = "handshake.timeout"
 SLOW = "handshake.slow"
@@ -57,7 +59,7 @@ def slowest(timings_ms: Mapping[str, float]) -> str:
 
 
 def rejection(
-    status: int, headers: Mapping[str, str], body: bytes, has_key: bool
+    status: int, headers: Mapping[str, str], body: bytes, has_key: bool, path: str = ""
 ) -> tuple[str | None, str]:
     """(cause or None, summary) for a non-101 answer; cause None means the path is proven."""
     from_deepgram = "dg-request-id" in headers or "dg-error" in headers
@@ -74,6 +76,12 @@ def rejection(
         return RATE_LIMITED, f"too many concurrent streams (429{detail})"
     if status == 400 and from_deepgram:
         return BAD_REQUEST, f"stream parameters rejected (400{detail})"
+    if status in (404, 405) and from_deepgram:
+        apis = " and ".join(f"{p.path} ({p.name})" for p in PROFILES)
+        return WRONG_PATH, (
+            f"the server is Deepgram's (it sent a dg-request-id) but serves no live stream at "
+            f"{path or 'this path'} (HTTP {status}): its live APIs are {apis}"
+        )
     if status >= 500 and from_deepgram:
         return SERVER_ERROR, f"server error ({status}{detail})"
     return _intermediary(status, headers, body)
@@ -102,6 +110,7 @@ class HandshakeCheck(Check):
         UNAUTHORIZED,
         BAD_REQUEST,
         UPGRADE_REJECTED,
+        WRONG_PATH,
         RATE_LIMITED,
         TIMEOUT,
         SERVER_ERROR,
@@ -163,7 +172,8 @@ class HandshakeCheck(Check):
         self, ctx: CheckContext, refused: UpgradeRefused, session: LiveSession
     ) -> CheckResult:
         headers, body = refused.headers, refused.body
-        cause, summary = rejection(refused.status, headers, body, bool(ctx.api_key))
+        has_key, path = bool(ctx.api_key), ctx.target.path
+        cause, summary = rejection(refused.status, headers, body, has_key, path)
         evidence = self._evidence(headers)
         evidence["status"] = refused.status
         # Redact, then cut; the read's own cut drops the token it split, which could be a

@@ -97,6 +97,9 @@ def check_options(command: Callable[..., Any]) -> Callable[..., Any]:
 CHECK_OPTIONS: list[Decorator] = [
     click.option("--url", help="ws:// or wss:// URL to check.  [default: Deepgram /v1/listen]"),
     click.option("--region", type=click.Choice(REGIONS), help="Deepgram region host."),
+    click.option(
+        "--flux", is_flag=True, help="Check Flux (/v2/listen) instead of /v1/listen (also --lab)."
+    ),
     click.option("--api-key", envvar="DEEPGRAM_API_KEY", help="API key (else $DEEPGRAM_API_KEY)."),
     click.option("--only", metavar="ID,...", help="Run only these checks (and what they need)."),
     click.option("--skip", metavar="ID,...", help="Do not run these checks."),
@@ -170,16 +173,19 @@ def run_budget(timeout_s: float) -> float:
     return max(min(timeout_s, 0.1), timeout_s - spent - REPORT_RESERVE_S)
 
 
-def resolve_url(url: str | None, region: str | None) -> str:
-    from ..deepgram.hosts import DEFAULT_URL, region_url
+def resolve_url(url: str | None, region: str | None, flux: bool = False) -> str:
+    from ..deepgram.hosts import DEFAULT_URL, FLUX_URL, region_url
     from ..errors import BadInput
     from ..model import Target
 
     if url and region:
         raise BadInput("--url and --region cannot be combined; put the region host in the URL")
+    if url and flux:
+        raise BadInput("--url and --flux cannot be combined; a /v2/listen URL is Flux already")
     if region:
-        url = region_url(region)
-    url = DEFAULT_URL if url is None else url  # an empty --url is a mistake, not the default
+        url = region_url(region, flux)
+    default = FLUX_URL if flux else DEFAULT_URL
+    url = default if url is None else url  # an empty --url is a mistake, not the default
     Target.parse(url)  # fail early, with one line, on a bad URL
     return url
 
@@ -210,7 +216,7 @@ def check_options_from(registry: Registry, opts: dict[str, Any]) -> CheckOptions
         vantage=validate.parse_vantage(opts["vantage"]),
     )
     return CheckOptions(
-        url=resolve_url(opts["url"], opts["region"]),
+        url=resolve_url(opts["url"], opts["region"], opts["flux"]),
         api_key=validate.parse_api_key(opts["api_key"]),
         only=validate.parse_id_list(opts["only"], "--only"),
         skip=validate.parse_id_list(opts["skip"], "--skip"),

@@ -57,7 +57,7 @@ async def target_for(options: CheckOptions) -> AsyncIterator[tuple[str, Settings
         return
     from ..lab.inprocess import lab_target  # the lab pulls in aiohttp: load it only when asked
 
-    lab = lab_target(options.lab_faults, options.settings, options.lab_idle_s)
+    lab = lab_target(options.lab_faults, options.settings, options.lab_idle_s, options.url)
     async with lab as (url, settings, key):
         yield url, settings, options.api_key or key
 

@@ -42,6 +42,6 @@ def region_of(host: str) -> str:
     return match.group(1) if match else ""
 
 
-def region_url(region: str) -> str:
-    """The default URL on a region's host."""
-    return DEFAULT_URL.replace(DEFAULT_HOST, REGION_HOSTS[region], 1)
+def region_url(region: str, flux: bool = False) -> str:
+    """The default URL (or Flux's) on a region's host."""
+    return (FLUX_URL if flux else DEFAULT_URL).replace(DEFAULT_HOST, REGION_HOSTS[region], 1)

@@ -19,9 +19,13 @@ SHUTDOWN_S = 0.05
 
 @contextlib.asynccontextmanager
 async def lab_target(
-    fault_specs: Iterable[str], settings: Settings, idle_s: float = DEMO_IDLE_S
+    fault_specs: Iterable[str],
+    settings: Settings,
+    idle_s: float = DEMO_IDLE_S,
+    url: str | None = None,
 ) -> AsyncIterator[tuple[str, Settings, str]]:
-    """Yield the lab's URL, settings adjusted to it, and the key it accepts."""
+    """Yield the lab's URL (with `url`'s path and query, if given), settings adjusted to
+    it, and the key it accepts."""
     faults = Faults.parse(fault_specs)
     config = LabConfig(idle_timeout=idle_s, faults=faults)
     # Its only clients are wsdoctor's own checks, already ended: shutting down must not
@@ -34,4 +38,4 @@ async def lab_target(
             ca_file=lab.ca_file or settings.ca_file,
             proxy="none",
         )
-        yield lab.url, adjusted, DEMO_KEY
+        yield (lab.serving(url) if url else lab.url), adjusted, DEMO_KEY

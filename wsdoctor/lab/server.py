@@ -13,9 +13,11 @@ import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from aiohttp import web
 
+from ..deepgram.profiles import V1
 from ..observe.record import ClientRecord
 from .admission import admitting
 from .config import LabConfig
@@ -43,7 +45,14 @@ class RunningLab:
     @property
     def url(self) -> str:
         """The live endpoint, with the query a raw linear16 stream needs."""
-        return f"{'wss' if self.tls else 'ws'}://{self.base}/v1/listen?{DEFAULT_QUERY}"
+        return f"{'wss' if self.tls else 'ws'}://{self.base}{V1.path}?{DEFAULT_QUERY}"
+
+    def serving(self, url: str) -> str:
+        """`url`'s path and query on this lab: `check --lab` streams where the user's URL
+        (or `--flux`) points, so a Flux URL reaches the lab's Flux endpoint."""
+        parts = urlsplit(url)
+        scheme = "wss" if self.tls else "ws"
+        return urlunsplit((scheme, self.base, parts.path or V1.path, parts.query, ""))
 
     @property
     def http_url(self) -> str:
