@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..audio.plan import plan_audio
 from ..audio.speech import speech
 from ..context import CheckContext, Settings
-from ..deepgram.profiles import V1
+from ..deepgram.profiles import ApiProfile
 from ..model import CheckResult, Finding, Level, Span
 from ..net.session import LiveSession, Outcome
 from ..plugin import StreamCheck
@@ -30,10 +30,20 @@ ECHO_WAIT_S = 3.0
 PRIORITY = (NO_CLOSE_FRAME, UNEXPECTED_CODE, NO_METADATA, NO_CLOSE_REPLY, TIMEOUT)
 
 
+def clean_end(profile: ApiProfile) -> str:
+    """How the API ends a stream after CloseStream, in one line."""
+    if profile.final_message is None:
+        return (
+            f"{profile.close_request} -> final {profile.transcript_message}, close without status"
+        )
+    code = profile.clean_close_code
+    return f"{profile.close_request} -> final {profile.transcript_message}, {profile.final_message}, {code}"
+
+
 def after_close_stream(outcome: Outcome) -> tuple[str | None, str]:
     closure = classify_close(outcome)
     if closure is Closure.CLEAN:
-        return None, "CloseStream -> final Results, Metadata, 1000"
+        return None, clean_end(outcome.profile)
     if closure is Closure.STILL_OPEN:
         return TIMEOUT, "CloseStream got no close frame in time"
     if closure is Closure.BARE_1000:
@@ -89,7 +99,7 @@ class CloseFrameCheck(StreamCheck):
         async with LiveSession(ctx.route, ctx.api_key, close_timeout=2) as session:
             seconds = QUICK_AUDIO_S if ctx.settings.quick else AUDIO_S
             if await session.send_audio(speech(seconds)):
-                await session.send_control(V1.close_request)
+                await session.send_control(session.profile.close_request)
             return await session.wait_closed(min(CLOSE_WAIT_S, ctx.settings.check_timeout_s))
 
     async def _client_close(self, ctx: CheckContext) -> Outcome:

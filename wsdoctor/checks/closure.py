@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 
-from ..deepgram.closes import NORMAL, is_idle_timeout
+from ..deepgram.closes import NO_STATUS, NORMAL, is_idle_timeout
 from ..net.session import Outcome
 
 
@@ -42,9 +42,20 @@ def classify_close(outcome: Outcome) -> Closure:
         return Closure.CLIENT_CLOSED if outcome.sent_code == NORMAL else Closure.CLIENT_ERROR
     if is_idle_timeout(outcome.rcvd_code, outcome.rcvd_reason):
         return Closure.NET0001
-    if outcome.rcvd_code == NORMAL:
-        return Closure.CLEAN if outcome.metadata_seen else Closure.BARE_1000
-    return Closure.SERVER_ERROR
+    return _server_closed(outcome)
+
+
+def _server_closed(outcome: Outcome) -> Closure:
+    """A close the server sent first: clean as its API ends a stream, or an error. Flux ends
+    with no status code (seen as 1005) and sends no final message; v1 ends 1000 after
+    Metadata, and a bare 1000 is what a proxy that lost its upstream invents."""
+    profile = outcome.profile
+    clean = {NORMAL, NO_STATUS} if profile.clean_close_code is None else {NORMAL}
+    if outcome.rcvd_code not in clean:
+        return Closure.SERVER_ERROR
+    if profile.final_message is None or outcome.saw(profile.final_message):
+        return Closure.CLEAN
+    return Closure.BARE_1000
 
 
 def against_window(seconds: float, window_s: float) -> str:

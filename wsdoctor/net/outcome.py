@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..deepgram.messages import METADATA
+from ..deepgram.profiles import V1, ApiProfile
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Outcome:
     message_types: list[str] = field(default_factory=list)  # the most recent ones
     counts: dict[str, int] = field(default_factory=dict)  # every message, by type
     audio_query_added: str = ""  # what wsdoctor added to a URL that declared no encoding
+    profile: ApiProfile = V1  # the API the stream spoke: what a clean end looks like
 
     def saw(self, kind: str) -> bool:
         """Whether the server sent a message of this type."""

@@ -268,6 +268,7 @@ class LiveSession:
             message_types=list(self.recent),
             counts=dict(self.counts),
             audio_query_added=self.audio.added,
+            profile=self.profile,
         )
         if self.ws is None or self.is_open:
             return outcome
