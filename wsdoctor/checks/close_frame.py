@@ -32,12 +32,10 @@ PRIORITY = (NO_CLOSE_FRAME, UNEXPECTED_CODE, NO_METADATA, NO_CLOSE_REPLY, TIMEOU
 
 def clean_end(profile: ApiProfile) -> str:
     """How the API ends a stream after CloseStream, in one line."""
+    start = f"{profile.close_request} -> final {profile.transcript_message}"
     if profile.final_message is None:
-        return (
-            f"{profile.close_request} -> final {profile.transcript_message}, close without status"
-        )
-    code = profile.clean_close_code
-    return f"{profile.close_request} -> final {profile.transcript_message}, {profile.final_message}, {code}"
+        return f"{start}, close without status"
+    return f"{start}, {profile.final_message}, {profile.clean_close_code}"
 
 
 def after_close_stream(outcome: Outcome) -> tuple[str | None, str]:
