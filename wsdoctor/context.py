@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .deepgram.hosts import DEFAULT_URL, REGION_HOSTS
-from .deepgram.profiles import V1
+from .deepgram.profiles import PROFILES, V1, ApiProfile, profile_for
 from .model import CheckResult, Target
 from .net.route import Route
 from .redact import PROXY_VARIABLES, run_redactor
@@ -29,7 +29,7 @@ class Settings:
     timeout_s: float = 60.0
     check_timeout_s: float = 10.0
     idle_max_s: float = 15.0
-    server_idle_s: float = V1.idle_window_s  # Deepgram's documented idle window (NET-0001)
+    server_idle_s: float | None = None  # the server's idle window (None: the API's own)
     proxy: str | None = None  # None: from the environment; "none": direct; else a URL
     dns_server: tuple[str, int] | None = None
     ca_file: str | None = None
@@ -55,6 +55,21 @@ def plan_route(target: Target, settings: Settings) -> Route:
     )
 
 
+def idle_window(settings: Settings, profile: ApiProfile) -> float:
+    """The idle window a stream's server keeps: the lab's or the user's, else the API's."""
+    return settings.server_idle_s or profile.idle_window_s
+
+
+def idle_window_reported(settings: Settings, profile: ApiProfile) -> bool:
+    """The window is known only from a report (Flux's): measured, never waited out in full."""
+    return settings.server_idle_s is None and not profile.idle_window_documented
+
+
+def longest_idle_window(settings: Settings) -> float:
+    """For deadlines decided before the target's API is known: the longest any API keeps."""
+    return max(idle_window(settings, profile) for profile in PROFILES)
+
+
 class UndeclaredFact(LookupError):
     """A check shared a fact no check declares in `provides`: a bug in that check."""
 
@@ -72,11 +87,16 @@ class CheckContext:
         self.target = target
         self.settings = settings or Settings()
         self.route = plan_route(target, self.settings)
+        self.profile = profile_for(target.url) or V1  # the API the target speaks
         self.api_key = Secret(api_key)
         self.redactor = run_redactor([api_key], self.settings.environ, self.settings.proxy)
         self.provided = None if provided is None else frozenset(provided)
         self.facts: dict[str, Any] = {}
         self.results: dict[str, CheckResult] = {}
+
+    @property
+    def idle_window_s(self) -> float:
+        return idle_window(self.settings, self.profile)
 
     def share(self, key: str, value: Any) -> None:
         """Publish a fact (e.g. `dns.addresses`) that this check declares in `provides`."""
@@ -98,5 +118,5 @@ class CheckContext:
             environ=self.settings.environ,
             accept=self.settings.accept,
             vantage=self.settings.vantage,
-            server_idle_s=self.settings.server_idle_s,
+            server_idle_s=self.idle_window_s,
         )
