@@ -158,12 +158,13 @@ class HandshakeCheck(Check):
         return self.passed(summary, **details)
 
     async def _first_frame(self, session: LiveSession) -> None:
-        """A moment of silence and Finalize make Deepgram answer at once: time that answer.
-
-        The close goes out right behind them, so the answer and the close echo share
-        one round trip and the check costs little more than a bare connect and close.
-        """
-        if session.audio.fmt is not None:  # else an encoding wsdoctor cannot produce
+        """Time the server's first answer. Flux sends Connected unasked; on /v1/listen a
+        moment of silence and Finalize make Deepgram answer at once, and the close goes out
+        right behind them, so the answer and the close echo share one round trip and the
+        check costs little more than a bare connect and close."""
+        if session.profile.connected_message is not None:
+            await session.first_message(FIRST_FRAME_WAIT_S)
+        elif session.audio.fmt is not None:  # else an encoding wsdoctor cannot produce
             await session.send_audio(silence(0.1), realtime=False)
             await session.send_control(messages.FINALIZE)
         await session.close()

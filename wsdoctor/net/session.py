@@ -103,6 +103,7 @@ class LiveSession:
         self.closed_at: float | None = None
         self.opened_at = 0.0
         self._closed = asyncio.Event()
+        self._heard = asyncio.Event()  # the first message arrived
         self._reader: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> LiveSession:
@@ -182,6 +183,7 @@ class LiveSession:
         at = self.now()
         if self.first_message_at is None:
             self.first_message_at = at
+            self._heard.set()
             self.timings_ms["first_frame_ms"] = round(at * 1000, 2)
         data = None if isinstance(message, bytes) else json_object(message)
         if isinstance(message, str) and data is None:
@@ -249,6 +251,19 @@ class LiveSession:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), seconds)
         return self.is_open
+
+    async def first_message(self, timeout: float) -> bool:
+        """Wait for the server's first message (Flux sends Connected unasked); True if it came."""
+        waiting = {
+            asyncio.ensure_future(self._heard.wait()),
+            asyncio.ensure_future(self._closed.wait()),
+        }
+        _, pending = await asyncio.wait(
+            waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in pending:
+            task.cancel()
+        return self._heard.is_set()
 
     async def wait_closed(self, timeout: float) -> Outcome:
         await self.sleep_unless_closed(timeout)
