@@ -17,10 +17,8 @@ import time
 from collections.abc import Awaitable
 from typing import Any, cast
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Frame, Opcode
-from websockets.protocol import Event
 
 from ..audio.pcm import chunked
 from ..audio.plan import plan_audio
@@ -29,48 +27,20 @@ from ..deepgram.messages import control, json_object, type_of
 from ..deepgram.profiles import V1, profile_for
 from ..secret import Secret
 from .arrivals import Arrivals
+from .connection import TimedConnection
 from .errors import BadMessage, boundary
 from .outcome import Outcome
 from .path import open_path
 from .route import Route
 from .tracking import track, untrack
-from .uplink import MeteredTransport, Sample, sample
+from .uplink import Sample, sample
 
 MAX_MESSAGE_BYTES = 1024 * 1024
-READ_SLICE_BYTES = 16 * 1024  # websockets' default; a hostile server must not change it
 RECENT_KINDS = 16
 # What deepgram-sdk gets by passing no `compression` to websockets.connect (websockets'
 # default): permessage-deflate offered with client_max_window_bits. The JS SDK's `ws`
 # offers the same, so the checks' frames are compressed as an SDK client's would be.
 COMPRESSION = "deflate"
-
-
-class TimedConnection(ClientConnection):
-    """Notes when the transport is ready: after the TLS handshake for wss://."""
-
-    transport_ready_at: float | None = None
-    metered: MeteredTransport | None = None
-    # Close times come from the close frame, not a TCP teardown up to close_timeout later.
-    last_frame_at: float | None = None
-    close_frame_at: float | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Also counts what websockets writes, to tell a slow uplink from a stalled path, and
-        reads in small slices: 256 kB of one-byte frames take the loop half a second to
-        parse, delaying every deadline and cancellation behind them."""
-        if hasattr(transport, "max_size"):  # asyncio's plain socket transport
-            transport.max_size = READ_SLICE_BYTES
-        self.transport_ready_at = time.monotonic()
-        super().connection_made(transport)
-        self.metered = MeteredTransport(self.transport)
-        self.transport = cast(asyncio.Transport, self.metered)
-
-    def process_event(self, event: Event) -> None:
-        if isinstance(event, Frame):
-            self.last_frame_at = time.monotonic()
-            if event.opcode is Opcode.CLOSE and self.close_frame_at is None:
-                self.close_frame_at = self.last_frame_at
-        super().process_event(event)
 
 
 class LiveSession:
