@@ -22,7 +22,7 @@ def test_faithful_lab_passes_everything(report_schema):
     assert statuses(report) == {
         "dns": "pass", "proxy": "pass", "sdk": "pass", "rest": "pass", "tcp": "pass",
         "tls": "skip", "handshake": "pass", "close_frame": "pass", "idle_timeout": "pass",
-        "keepalive": "pass", "stability": "pass",
+        "keepalive": "pass", "stability": "pass", "transcript": "pass",
     }  # fmt: skip
     idle = report.entry("idle_timeout")
     assert idle.result.cause == "idle_timeout.server_timeout"  # passes, with the advice attached

@@ -622,6 +622,8 @@ CAUSES: dict[str, CauseEntry] = {
             "close_frame.no_close_frame",
             "keepalive.intermediary_drop",
             "idle_timeout.intermediary_drop",
+            "transcript.none",
+            "transcript.control_unanswered",
         ],
     },
     "stability.transcripts_stalled": {
@@ -633,6 +635,59 @@ CAUSES: dict[str, CauseEntry] = {
             "Run wsdoctor watch for longer to see how often it happens and whether other streams stall at the same moments.",
         ],
         "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+        "explains": ["transcript.none", "transcript.control_unanswered"],
+    },
+    "transcript.none": {
+        "title": "Speech brings back no transcript",
+        "meaning": "The stream opened and took seconds of clear speech, and even asking for the end of speech brought no transcript. The audio is not what the URL declares (encoding, sample rate, channels), the model is not transcribing, or something in between passes binary frames but not the server's text frames.",
+        "steps": [
+            "Check that encoding, sample_rate and channels in the URL describe the bytes you send (or leave both out for WAV, Ogg and WebM containers).",
+            "Run wsdoctor check against the same URL from another network to rule out an intermediary that filters text frames.",
+            "Send the dg-request-id to Deepgram support if the audio and parameters are right.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "transcript.control_unanswered": {
+        "title": "A documented control message got no answer",
+        "meaning": "On Flux, ForceEndTurn must be answered by EndOfTurn (or a Warning when no turn is active) and Configure by ConfigureSuccess or ConfigureFailure. No answer came in time: the text frame did not reach the server, or its answer did not come back. An app that waits for it hangs.",
+        "steps": [
+            "Send control messages as JSON text frames, never as binary frames.",
+            "Give every wait for an answer a deadline in your app, and treat a missing answer like a dropped stream: close and reconnect.",
+            "Send the dg-request-id to Deepgram support if the path passes text frames both ways.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "transcript.control_refused": {
+        "title": "Flux refused a valid Configure",
+        "meaning": "Configure with Flux's default end-of-turn threshold, a change that changes nothing, was answered with ConfigureFailure. Mid-stream configuration does not work on this stream, so an app relying on it keeps its old settings.",
+        "steps": [
+            "Read the ConfigureFailure's code and description in your app's logs.",
+            "Set the thresholds in the URL when you connect instead, until support confirms Configure works for your project.",
+        ],
+        "section": "SDK and Libraries",
+        "links": ["troubleshooting"],
+    },
+    "transcript.finalize_unanswered": {
+        "title": "Finalize brought no final Results in time",
+        "meaning": "Deepgram answers Finalize with Results marked from_finalize, but documents that the answer is not guaranteed, for example with little audio buffered. That is normal; an app that waits for it without a deadline hangs.",
+        "steps": [
+            "Wait for the from_finalize Results with a timeout (a second or two), then carry on.",
+            "To end a stream, send CloseStream and read until the close frame: the final Results and Metadata come before it.",
+        ],
+        "section": "Improper Connection Handling",
+        "links": ["troubleshooting"],
+    },
+    "transcript.stream_ended": {
+        "title": "The stream ended before its transcripts could be judged",
+        "meaning": "The stream closed or dropped while the speech was still going out, so whether transcripts come back could not be measured. The checks that watch how streams end (close_frame, stability) say why it ended.",
+        "steps": [
+            "Read close_frame's and stability's findings in this report: they name the ending.",
+            "Run wsdoctor check again once they pass.",
+        ],
+        "section": "Network Instability",
         "links": ["troubleshooting"],
     },
     "stability.pong_loss": {
@@ -646,6 +701,8 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Network Instability",
         "links": ["troubleshooting"],
         "explains": [
+            "transcript.none",
+            "transcript.control_unanswered",
             "idle_timeout.intermediary_drop",
             "idle_timeout.silent_drop",
             "keepalive.intermediary_drop",

@@ -25,7 +25,7 @@ from ..net.uplink import Sample, Uplink, assess
 from ..plugin import Details, StreamCheck, finding
 from .closure import Closure, classify_close, describe
 from .rttstats import judged_latency_ms, judges_jitter, latency_text, rtt_measurements
-from .transcripts import TranscriptPath, transcript_path
+from .transcript_path import TranscriptPath, transcript_path
 
 DROPPED = "stability.dropped"
 HIGH_LATENCY = "stability.high_latency"

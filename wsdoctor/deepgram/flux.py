@@ -14,9 +14,11 @@ from collections.abc import Mapping
 MODELS = ("flux-general-en", "flux-general-multi")
 RAW_ENCODINGS = ("linear16", "linear32", "mulaw", "alaw", "opus", "ogg-opus")
 SAMPLE_RATES = (8000, 16000, 24000, 44100, 48000)  # 16000 recommended
-EOT_THRESHOLD = (0.5, 1.0)  # default 0.7; 1.0 turns model end-of-turn off
-EAGER_EOT_THRESHOLD = (0.3, 0.9)  # and at most eot_threshold
-EOT_TIMEOUT_MS = (500, 60000)  # default 5000
+EOT_THRESHOLD = (0.5, 1.0)  # 1.0 turns model end-of-turn off
+EOT_THRESHOLD_DEFAULT = 0.7  # the spec's default
+EAGER_EOT_THRESHOLD = (0.3, 0.9)  # and at most eot_threshold; unset: no eager events
+EOT_TIMEOUT_MS = (500, 60000)  # a turn ends this long after speech, whatever the confidence
+EOT_TIMEOUT_MS_DEFAULT = 5000  # the spec's default
 MAX_KEYTERMS = 100
 MAX_KEYTERM_CHARS = 100
 CHUNK_S = 0.08  # 80 ms audio chunks are strongly recommended

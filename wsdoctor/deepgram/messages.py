@@ -24,6 +24,7 @@ RESULTS = "Results"
 METADATA = "Metadata"  # the last message before a clean close
 SPEECH_STARTED = "SpeechStarted"  # with vad_events=true
 UTTERANCE_END = "UtteranceEnd"  # with interim_results=true and utterance_end_ms
+FROM_FINALIZE = "from_finalize"  # the Results field that marks a Finalize's answer
 
 # Client -> server (/v2/listen, Flux): CloseStream and Configure as above, and
 FORCE_END_TURN = "ForceEndTurn"  # -> TurnInfo EndOfTurn (trigger manual), or a Warning
@@ -77,3 +78,28 @@ def type_of(message: Mapping[str, Any] | None) -> str | None:
 def message_type(text: str | bytes) -> str | None:
     """The `type` of a JSON message, or None if it is no JSON object with a string type."""
     return type_of(json_object(text))
+
+
+# What answers a control message, as predicates over a parsed server message.
+
+
+def answers_finalize(message: Mapping[str, Any]) -> bool:
+    """v1: the Results a Finalize flushed (docs: "Finalize"; not guaranteed with little audio)."""
+    return message.get("type") == RESULTS and message.get(FROM_FINALIZE) is True
+
+
+def ends_turn(message: Mapping[str, Any], trigger: str | None = None) -> bool:
+    """Flux: a TurnInfo EndOfTurn, by any trigger or the one given."""
+    if message.get("type") != TURN_INFO or message.get("event") != END_OF_TURN:
+        return False
+    return trigger is None or message.get("trigger") == trigger
+
+
+def answers_force_end_turn(message: Mapping[str, Any]) -> bool:
+    """Flux: ForceEndTurn ends the turn (trigger manual), or warns that none is active."""
+    warned = message.get("type") == WARNING and message.get("code") == NO_ACTIVE_TURN
+    return warned or ends_turn(message, TRIGGER_MANUAL)
+
+
+def answers_configure(message: Mapping[str, Any]) -> bool:
+    return message.get("type") in (CONFIGURE_SUCCESS, CONFIGURE_FAILURE)

@@ -14,7 +14,7 @@ import asyncio
 import collections
 import contextlib
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from websockets.asyncio.client import connect
@@ -74,6 +74,7 @@ class LiveSession:
         self.opened_at = 0.0
         self._closed = asyncio.Event()
         self._heard = asyncio.Event()  # the first message arrived
+        self._expected: list[tuple[Callable[[dict[str, Any]], bool], asyncio.Future[float]]] = []
         self._reader: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> LiveSession:
@@ -162,6 +163,8 @@ class LiveSession:
             )
             self.abort_transport()
             return
+        if data is not None and self._expected:
+            self._answer_expectations(data, at)
         kind = "binary" if data is None else (type_of(data) or "text")
         if kind == self.profile.transcript_message:
             self.transcripts.add(at)
@@ -221,6 +224,19 @@ class LiveSession:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closed.wait(), seconds)
         return self.is_open
+
+    def expect(self, matches: Callable[[dict[str, Any]], bool]) -> asyncio.Future[float]:
+        """A future for when the first message `matches` arrives (seconds since the 101):
+        set it up before sending what it answers, so a quick answer is not missed."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._expected.append((matches, future))
+        return future
+
+    def _answer_expectations(self, message: dict[str, Any], at: float) -> None:
+        for matches, future in self._expected:
+            if not future.done() and matches(message):
+                future.set_result(at)
+        self._expected = [(m, f) for m, f in self._expected if not f.done()]
 
     async def first_message(self, timeout: float) -> bool:
         """Wait for the server's first message (Flux sends Connected unasked); True if it came."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wsdoctor.checks.transcripts import transcript_path
+from wsdoctor.checks.transcript_path import transcript_path
 from wsdoctor.deepgram import FLUX, V1
 from wsdoctor.net.arrivals import Arrivals
 
