@@ -1,7 +1,8 @@
 """One watched stream: kept open the way a well-behaved production client keeps it.
 
 It streams the speech clip in real time with pauses, sends KeepAlive during the
-pauses, pings for the round-trip time, and watches for Results. When the stream
+pauses (on Flux the pings hold it), pings for the round-trip time, and watches for
+transcripts (Results, or Flux TurnInfo). When the stream
 ends without being asked to, the drop is logged with the connection's age and how
 it ended, and the worker reconnects after a short backoff, as a client would.
 """
@@ -15,9 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..audio.speech import speech
-from ..deepgram import messages
 from ..deepgram.closes import is_idle_timeout
-from ..deepgram.profiles import V1
 from ..net.errors import NetError, NotApplicable
 from ..net.outcome import Outcome
 from ..net.route import Route
@@ -108,7 +107,7 @@ class StreamWorker:
             self.log.stream_seconds += self.clock() - opened
         if session.is_open and dead is None:
             with contextlib.suppress(Exception):
-                await session.send_control(V1.close_request)
+                await session.send_control(session.profile.close_request)
                 await session.close()
             await session.abort()
             return None
@@ -133,7 +132,7 @@ class StreamWorker:
                 return self._pong_dead
             spoken = min(cadence.speak_s, until - self.clock())
             await session.send_audio(speech(spoken))
-            count = session.counts.get(V1.transcript_message, 0)
+            count = session.transcripts.count
             if count > results_seen:
                 results_seen, results_at = count, self.clock()
             elif self.clock() - results_at > cadence.stall_s:
@@ -145,8 +144,10 @@ class StreamWorker:
 
     async def _pause(self, session: LiveSession, seconds: float) -> None:
         end = self.clock() + seconds
+        keepalive = session.profile.keepalive  # None on Flux: the pinger holds the stream
         while self.clock() < end and session.is_open:
-            await session.send_control(messages.KEEPALIVE)
+            if keepalive is not None:
+                await session.send_control(keepalive)
             await session.sleep_unless_closed(min(self.cadence.keepalive_s, end - self.clock()))
 
     async def _ping(self, session: LiveSession, until: float) -> None:
