@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from .model import CheckResult, Target
 from .net.route import Route
-from .redact import PROXY_VARIABLES, Redactor, run_redactor
+from .redact import PROXY_VARIABLES, run_redactor
 from .report.scope import ReportScope
 from .secret import Secret
-
-if TYPE_CHECKING:
-    import httpx
 
 DEFAULT_URL = "wss://api.deepgram.com/v1/listen?encoding=linear16&sample_rate=16000&channels=1"
 REGION_HOSTS = {
@@ -64,6 +61,12 @@ def plan_route(target: Target, settings: Settings) -> Route:
 
 class UndeclaredFact(LookupError):
     """A check shared a fact no check declares in `provides`: a bug in that check."""
+
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .redact import Redactor
 
 
 class CheckContext:
