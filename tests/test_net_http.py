@@ -11,10 +11,13 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 from conftest import make_ctx
+from intermediaries import stunnel, tinyproxy
 
 from wsdoctor import Check, CheckContext, CheckResult, Status
 from wsdoctor.net.errors import (
@@ -69,6 +72,26 @@ def test_relative_urls_go_to_the_targets_rest_origin(serve_lab):
             return await client.get("/v1/projects")
 
     assert asyncio.run(projects()).json()["projects"]
+
+
+@pytest.mark.slow  # real intermediaries: stunnel (TLS) in front of tinyproxy
+def test_an_https_proxys_untrusted_certificate_is_a_certificate_failure(tmp_path, serve_lab):
+    lab = serve_lab(tls=True)
+    proxy_ca = trustme.CA(organization_name="Corp Proxy CA")
+    cert, key = tmp_path / "proxy.pem", tmp_path / "proxy.key"
+    leaf = proxy_ca.issue_cert("localhost")
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    both = tmp_path / "both.pem"
+    both.write_text(Path(lab.ca_file).read_text() + proxy_ca.cert_pem.bytes().decode())
+    with (
+        tinyproxy(tmp_path, connect_port=lab.port) as plain,
+        stunnel(tmp_path, plain, cert, key) as port,
+    ):
+        environ = {"HTTPS_PROXY": f"https://localhost:{port}"}
+        with pytest.raises(CertificateRejected):  # the lab is trusted, the proxy is not
+            asyncio.run(get(lab_ctx(lab, environ=environ, ca_file=lab.ca_file)))
+        assert asyncio.run(get(lab_ctx(lab, environ=environ, ca_file=str(both)))).status_code == 401
 
 
 def test_a_closed_port_is_refused():

@@ -252,18 +252,20 @@ def _from_httpx(exc: BaseException) -> NetError | None:
         return None
     import httpx
 
+    if not isinstance(exc, httpx.TransportError):  # a status or decoding error is no failure
+        return None
     text = describe(exc)
+    found = _underlying(exc)
+    if isinstance(found, TlsFailed):  # a rejected certificate, however httpx labels it
+        return found
     if isinstance(exc, httpx.TimeoutException):
         return TimedOut(text)
     if isinstance(exc, httpx.ProxyError):
         return ProxyRefused(text)
-    if isinstance(exc, httpx.TransportError):
-        found = _underlying(exc)
-        if found is not None:
-            return found
-        lost = httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError | httpx.CloseError
-        return ConnectionLost(text) if isinstance(exc, lost) else Unreachable(text)
-    return None
+    if found is not None:
+        return found
+    lost = httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError | httpx.CloseError
+    return ConnectionLost(text) if isinstance(exc, lost) else Unreachable(text)
 
 
 def _underlying(exc: BaseException) -> NetError | None:
