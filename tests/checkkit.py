@@ -7,9 +7,9 @@ import asyncio
 from wsdoctor.commands.check import CheckOptions, CheckSession
 from wsdoctor.context import Settings
 from wsdoctor.model import Report
-from wsdoctor.registry import Registry
+from wsdoctor.registry import AUTOLOAD_OFF_ENV, Registry
 
-REGISTRY = Registry.discover()
+REGISTRY = Registry.discover({AUTOLOAD_OFF_ENV: "1"})  # installed plugins stay out
 FAST = Settings(check_timeout_s=3.0, stability_s=1.5, idle_max_s=4.0, environ={})
 
 

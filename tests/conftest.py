@@ -9,7 +9,14 @@ from importlib.resources import files
 import pytest
 
 from wsdoctor import CheckContext, Settings, Target
-from wsdoctor.registry import GROUP, Registered, Registry
+from wsdoctor.registry import AUTOLOAD_OFF_ENV, GROUP, Registered, Registry
+
+
+@pytest.fixture(autouse=True)
+def builtin_checks_only(monkeypatch):
+    """Plugins installed beside wsdoctor (CI installs examples/wsdoctor-clock-skew) stay out
+    of the suite's runs, so its expectations hold; tests of plugins turn autoload back on."""
+    monkeypatch.setenv(AUTOLOAD_OFF_ENV, "1")
 
 
 def make_ctx(url: str = "ws://127.0.0.1:9/v1/listen", api_key: str | None = None, **settings):

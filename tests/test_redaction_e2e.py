@@ -14,7 +14,7 @@ import pytest
 from test_cli import run_cli
 
 from wsdoctor import Check, CheckContext, CheckResult
-from wsdoctor.registry import Registered, Registry
+from wsdoctor.registry import AUTOLOAD_OFF_ENV, Registered, Registry
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ class LeakyCheck(Check):
 
 
 def registry_with_leaky_plugin() -> Registry:
-    builtins = list(Registry.discover())
+    builtins = list(Registry.discover({AUTOLOAD_OFF_ENV: "1"}))
     return Registry([*builtins, Registered(LeakyCheck(), "leaky 0", "tests:LeakyCheck")])
 
 

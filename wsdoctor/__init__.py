@@ -1,8 +1,9 @@
 """wsdoctor: a doctor for WebSocket connections to Deepgram's live speech-to-text API.
 
 The public API is small on purpose: enough to write a check plugin or to run
-checks from Python. Names load on first use (PEP 562) so that `wsdoctor --help`
-pays only for click.
+checks from Python. `SEED_SECTIONS` are the article sections a cause entry
+(`CauseEntry`) may cite; `CheckContext` documents what a check may use. Names
+load on first use (PEP 562) so that `wsdoctor --help` pays only for click.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "CauseEntry": "causes.entry",
     "Check": "plugin",
     "CheckContext": "context",
     "CheckResult": "model",
@@ -20,6 +22,7 @@ _EXPORTS = {
     "Level": "model",
     "Phase": "model",
     "Report": "model",
+    "SEED_SECTIONS": "causes",
     "Settings": "context",
     "Span": "model",
     "Status": "model",
@@ -27,6 +30,8 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "SEED_SECTIONS",
+    "CauseEntry",
     "Check",
     "CheckContext",
     "CheckResult",
@@ -42,6 +47,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .causes import SEED_SECTIONS
+    from .causes.entry import CauseEntry
     from .context import CheckContext, Settings
     from .model import CheckResult, Finding, Level, Phase, Report, Span, Status, Target
     from .plugin import Check

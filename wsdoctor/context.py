@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .deepgram.hosts import DEFAULT_URL, REGION_HOSTS
 from .deepgram.profiles import PROFILES, V1, ApiProfile, profile_for
@@ -74,8 +74,47 @@ class UndeclaredFact(LookupError):
     """A check shared a fact no check declares in `provides`: a bug in that check."""
 
 
+if TYPE_CHECKING:
+    import httpx
+
+    from .redact import Redactor
+
+
 class CheckContext:
-    """Shared by all checks of one run. `facts` carries what one check learns for later ones."""
+    """Everything a check may read and call during one run; a check needs nothing else.
+
+    One context is shared by all checks of a run. Read:
+
+    - `target` (`Target`): the WebSocket URL under test, parsed: `scheme`, `host`, `port`,
+      `path`, `query`, `secure`, and `http_base`, the REST origin on the same host.
+    - `settings` (`Settings`): the user's options (`check_timeout_s`, `quick`, `ca_file`,
+      `insecure`, ...) and `environ`, the environment read once by the CLI. Never read
+      `os.environ`: tests and the lab run checks with an environment of their own.
+    - `route` (`Route`): how the target is reached, decided once: the proxy websockets and
+      httpx would use, the first hop, `ca_file`, `insecure`, `dns_server`, and `timeouts`,
+      a deadline per phase (dns, connect, proxy, tls, upgrade, close). Pass it to `net/`.
+    - `api_key` (`Secret`): `reveal()` gives the key or None. Never put it in a message.
+    - `redactor` (`Redactor`): results are redacted for you after `run` returns; use
+      `redactor.text()` only to redact text before cutting it short (a cut could leave
+      a prefix of a key that redaction no longer recognises).
+
+    Call:
+
+    - `http()`: an httpx client on the route (proxy, `--ca-file`, `--insecure`, deadlines)
+      whose failures are NetErrors; a network request from a check goes through it.
+    - `share(key, value)` / `fact(key)`: facts one check publishes for later ones; a check
+      may share only the facts its `provides` declares (`<id>.<name>`).
+    - `result(check_id)`: the finished result of another check (declare it in
+      `depends_on` so it has finished), or None.
+    """
+
+    target: Target
+    settings: Settings
+    route: Route
+    api_key: Secret
+    redactor: Redactor
+    facts: dict[str, Any]
+    results: dict[str, CheckResult]
 
     def __init__(
         self,
@@ -91,8 +130,39 @@ class CheckContext:
         self.api_key = Secret(api_key)
         self.redactor = run_redactor([api_key], self.settings.environ, self.settings.proxy)
         self.provided = None if provided is None else frozenset(provided)
-        self.facts: dict[str, Any] = {}
-        self.results: dict[str, CheckResult] = {}
+        self.facts = {}
+        self.results = {}
+
+    def http(
+        self,
+        *,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = False,
+        phase: str = "http",
+    ) -> httpx.AsyncClient:
+        """An `httpx.AsyncClient` that goes the way this run's streams go; use it as
+        `async with ctx.http() as client: response = await client.get("/v1/projects")`.
+
+        Relative URLs are on the target's REST origin (`target.http_base`) unless
+        `base_url` says otherwise. The client uses the proxy httpx would use for the target
+        (explicitly: it reads no environment), trusts certifi's store plus `--ca-file`
+        (nothing is verified with `--insecure`), and gives each phase a step of the check's
+        budget (`route.timeouts`). Every failure, from the request or from reading the
+        body, is a `wsdoctor.net.errors.NetError` tagged with `phase`: a certificate that
+        does not verify is `CertificateRejected`, a refused connection `Refused`. Let the
+        ones you do not judge escape: the runner reports `<check>.<suffix>` if the check
+        declares that cause, else `network.<suffix>`.
+        """
+        from .net.http import http_client  # httpx loads here, not at start-up
+
+        return http_client(
+            self.route,
+            base_url=base_url,
+            headers=headers,
+            follow_redirects=follow_redirects,
+            phase=phase,
+        )
 
     @property
     def idle_window_s(self) -> float:
@@ -105,9 +175,11 @@ class CheckContext:
         self.facts[key] = value
 
     def fact(self, key: str, default: Any = None) -> Any:
+        """A fact an earlier check shared, or `default` (that check may have been skipped)."""
         return self.facts.get(key, default)
 
     def result(self, check_id: str) -> CheckResult | None:
+        """The result of a check that has finished in this run, or None."""
         return self.results.get(check_id)
 
     def report_scope(self) -> ReportScope:

@@ -2,7 +2,8 @@
 
 People arrive with an error message, not a diagnosis. Each symptom below says
 what the message means on the wire, which causes produce it, and which checks
-tell those causes apart.
+tell those causes apart. People also arrive with a report that names a cause id
+(`tls.intercepted`, or a plugin's); `render_cause` prints that cause's entry.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import textwrap
 from dataclasses import dataclass
 
 from . import causes
+from .causes import Remediation
+
+# What a cause id looks like: `<check>.<name>`, lower case (a close code or prose never is).
+CAUSE_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ def render_explanation(text: str, symptoms: list[Symptom]) -> str:
         return (
             f"wsdoctor does not recognise {text!r}.\n"
             "Run `wsdoctor check` to test the whole path to Deepgram, "
-            "or `wsdoctor explain` with the exact error message or close code."
+            "or `wsdoctor explain` with the exact error message, close code or cause id."
         )
     lines: list[str] = []
     for symptom in symptoms:
@@ -195,3 +200,21 @@ def render_explanation(text: str, symptoms: list[Symptom]) -> str:
         lines.append("")
     lines.append(causes.SUPPORT_ADVICE)
     return "\n".join(lines)
+
+
+def looks_like_cause_id(text: str) -> bool:
+    return CAUSE_ID.fullmatch(text.strip()) is not None
+
+
+def render_cause(rem: Remediation) -> str:
+    """One cause's entry as a report shows it: what it means, what to do, where in the article."""
+    lines = [f"{rem.title} [{rem.cause}]", *_wrap(rem.meaning, "  "), "", "  What to do:"]
+    for number, step in enumerate(rem.steps, 1):
+        lines += textwrap.wrap(
+            f"{number}. {step}", 100, initial_indent="    ", subsequent_indent="       "
+        )
+    lines += ["", f"  Section of Deepgram's troubleshooting article: {rem.seed_section}"]
+    lines += [f"  See: {link}" for link in rem.links]
+    if rem.explains:
+        lines.append(f"  Also explains (not reported separately): {', '.join(rem.explains)}")
+    return "\n".join([*lines, "", causes.SUPPORT_ADVICE])

@@ -35,6 +35,29 @@ class Registered:
     def id(self) -> str:
         return self.check.id
 
+    @property
+    def builtin(self) -> bool:
+        return _is_builtin(self.source)
+
+    def origin(self) -> PluginOrigin | None:
+        """Whom to name if this check crashes: None for wsdoctor's own (a wsdoctor bug)."""
+        return None if self.builtin else PluginOrigin(self.source, self.name or self.id)
+
+
+@dataclass(frozen=True)
+class PluginOrigin:
+    """Where a third-party check comes from, so its crash names the plugin, not wsdoctor."""
+
+    distribution: str  # "wsdoctor-clock-skew 1.0"
+    disable_as: str  # what --disable-plugin takes
+
+    def crash_message(self, check_id: str, detail: str) -> str:
+        return (
+            f"check `{check_id}` from distribution {self.distribution} raised {detail} "
+            f"(a bug in that plugin: report it to its authors; to run without it: "
+            f"--disable-plugin {self.disable_as})"
+        )
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -44,6 +67,10 @@ class Selection:
     @property
     def provided_facts(self) -> frozenset[str]:
         return frozenset(f for e in self.checks for f in getattr(e.check, "provides", ()))
+
+    def origins(self) -> dict[str, PluginOrigin]:
+        """check id -> the plugin to name if that check crashes; wsdoctor's own are absent."""
+        return {e.id: origin for e in self.checks if (origin := e.origin()) is not None}
 
 
 class Registry:
@@ -55,9 +82,11 @@ class Registry:
         for entry in entries:
             if entry.id in by_id:
                 first = by_id[entry.id]
+                extra = entry if first.builtin else first
                 raise RegistryError(
                     f"check id {entry.id!r} is registered twice: by {first.source} "
                     f"({first.entry_point}) and by {entry.source} ({entry.entry_point})"
+                    + _remedy(extra)
                 )
             by_id[entry.id] = entry
             own += _own_causes(entry)
@@ -68,9 +97,16 @@ class Registry:
                 if dep not in by_id:
                     raise RegistryError(
                         f"check {entry.id!r} from {entry.source} ({entry.entry_point}) "
-                        f"depends on unknown check {dep!r}"
+                        f"depends on unknown check {dep!r}" + _remedy(entry)
                     )
-        self._entries = {e.id: by_id[e.id] for e in _topological(by_id)}
+        try:
+            self._entries = {e.id: by_id[e.id] for e in _topological(by_id)}
+        except _Cycle as cycle:
+            plugins = [by_id[c] for c in cycle.ids if not by_id[c].builtin]
+            remedy = _remedy(plugins[-1]) if plugins else ""
+            raise RegistryError(
+                f"checks depend on each other in a cycle: {cycle}{remedy}"
+            ) from None
 
     @classmethod
     def from_entry_points(cls, entry_points: Iterable[EntryPoint]) -> Registry:
@@ -158,6 +194,24 @@ def _refuse_orphans(loaded: list[Registered], blocked: set[str]) -> None:
             )
 
 
+def _remedy(entry: Registered) -> str:
+    return _remedy_for(entry.source, entry.name or entry.id)
+
+
+def _remedy_for(source: str, name: str) -> str:
+    """The end of an error that names a plugin: how to run without it."""
+    if _is_builtin(source):
+        return " (wsdoctor's own check: reinstall wsdoctor)"
+    return (
+        f"; to run without it: --disable-plugin {name}, or {AUTOLOAD_OFF_ENV}=1 to load "
+        "only wsdoctor's own checks"
+    )
+
+
+def _is_builtin(source: str) -> bool:
+    return source.split(" ")[0] == BUILTIN_DIST
+
+
 def _load(ep: EntryPoint) -> Registered:
     dist = getattr(ep, "dist", None)
     source = f"{dist.name} {dist.version}" if dist is not None else "unknown distribution"
@@ -166,12 +220,13 @@ def _load(ep: EntryPoint) -> Registered:
     except Exception as exc:
         raise RegistryError(
             f"plugin {ep.name!r} from {source} ({ep.value}) failed to load: {exc}"
+            + _remedy_for(source, ep.name)
         ) from exc
     check = obj() if isinstance(obj, type) else obj
     if not isinstance(check, CheckPlugin) or not isinstance(check.id, str):
         raise RegistryError(
             f"plugin {ep.name!r} from {source} ({ep.value}) is not a check "
-            "(needs id, title, depends_on, tags and async run(ctx))"
+            "(needs id, title, depends_on, tags and async run(ctx))" + _remedy_for(source, ep.name)
         )
     return Registered(check=check, source=source, entry_point=ep.value, name=ep.name)
 
@@ -184,6 +239,7 @@ def _own_causes(entry: Registered) -> list[Remediation]:
             raise RegistryError(
                 f"plugin {entry.name or entry.id!r} from {entry.source}: cause {cause!r}: "
                 + "; ".join(problems)
+                + _remedy(entry)
             )
         own.append(remediation_from(cause, data, {}))
     return own
@@ -194,8 +250,14 @@ def _verify(entry: Registered, catalogue: Catalogue) -> None:
     if problems:
         raise RegistryError(
             f"plugin {entry.name or entry.id!r} from {entry.source} ({entry.entry_point}) "
-            "breaks the check contract: " + "; ".join(problems)
+            "breaks the check contract: " + "; ".join(problems) + _remedy(entry)
         )
+
+
+class _Cycle(Exception):
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        super().__init__(" -> ".join(ids))
+        self.ids = ids
 
 
 def _topological(by_id: dict[str, Registered]) -> list[Registered]:
@@ -204,8 +266,7 @@ def _topological(by_id: dict[str, Registered]) -> list[Registered]:
 
     def depth_of(check_id: str, trail: tuple[str, ...]) -> int:
         if check_id in trail:
-            cycle = " -> ".join((*trail, check_id))
-            raise RegistryError(f"checks depend on each other in a cycle: {cycle}")
+            raise _Cycle((*trail, check_id))
         if check_id not in depth:
             deps = by_id[check_id].check.depends_on
             depth[check_id] = 1 + max((depth_of(d, (*trail, check_id)) for d in deps), default=-1)

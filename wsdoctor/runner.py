@@ -12,6 +12,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .context import CheckContext
 from .model import CheckResult, Finding, Level, Status
@@ -19,6 +20,9 @@ from .net.errors import NotApplicable, describe, translate
 from .net.tracking import abort_all, tracked_streams
 from .plugin import CheckPlugin, check_deadline, declared_causes
 from .redact import clean_result
+
+if TYPE_CHECKING:
+    from .registry import PluginOrigin
 
 # Listeners learn of progress as ("start" | "finish", check_id, result-or-None).
 Listener = Callable[[str, str, CheckResult | None], None]
@@ -33,10 +37,15 @@ class Runner:
         checks: Iterable[CheckPlugin],
         ctx: CheckContext,
         listener: Listener | None = None,
+        *,
+        origins: Mapping[str, PluginOrigin] | None = None,
     ) -> None:
+        """`origins`: the third-party checks among `checks` (Selection.origins()), so a
+        crash names the plugin that crashed rather than calling it a wsdoctor error."""
         self.checks = list(checks)
         self.ctx = ctx
         self.listener = listener or (lambda *_: None)
+        self.origins = dict(origins or {})
         self.results: dict[str, CheckResult] = {}
         self._blocked: set[str] = set()
         self._done: dict[str, asyncio.Event] = {}
@@ -111,7 +120,7 @@ class Runner:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            return outcome_of_exception(check, exc)
+            return outcome_of_exception(check, exc, self.origins.get(check.id))
         if not isinstance(result, CheckResult):
             return CheckResult(
                 check.id, Status.ERROR, f"check returned {type(result).__name__}, not CheckResult"
@@ -163,8 +172,11 @@ def _deadline_result(check: CheckPlugin, budget: float, cut_by_global: bool) -> 
     return failure(check, cause, f"{why} ({budget:.1f} s)", measurements=measurements)
 
 
-def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
-    """Network errors fail with a cause, tool limits skip, anything else is wsdoctor's own error."""
+def outcome_of_exception(
+    check: CheckPlugin, exc: BaseException, origin: PluginOrigin | None = None
+) -> CheckResult:
+    """Network errors fail with a cause, tool limits skip, anything else is an error: of the
+    plugin `origin` names, else of wsdoctor itself."""
     error = translate(exc)
     if isinstance(error, NotApplicable):
         return CheckResult(check.id, Status.SKIP, f"not applicable: {error}", not_applicable=True)
@@ -174,9 +186,7 @@ def outcome_of_exception(check: CheckPlugin, exc: BaseException) -> CheckResult:
         cause = cause_for(check, error.suffixes())
         return failure(check, cause, summary, evidence={"exception": detail})
     tb = "".join(traceback.format_exception(exc))
+    summary = origin.crash_message(check.id, detail) if origin else f"wsdoctor error: {detail}"
     return CheckResult(
-        check.id,
-        Status.ERROR,
-        f"wsdoctor error: {detail}",
-        evidence={"exception": detail, "traceback": tb},
+        check.id, Status.ERROR, summary, evidence={"exception": detail, "traceback": tb}
     )

@@ -6,50 +6,19 @@ proxy variables (which, unlike websockets, honours ALL_PROXY).
 
 from __future__ import annotations
 
-import ssl
 import time
-from typing import TYPE_CHECKING
 
 from ..context import CheckContext
 from ..model import CheckResult
-from ..net.route import Route
+from ..net.errors import NetError, NotApplicable
 from ..plugin import Check, Details
 from ..redact import cut_unsplit
-
-if TYPE_CHECKING:
-    import httpx
 
 UNREACHABLE = "rest.unreachable"
 UNAUTHORIZED = "rest.unauthorized"
 KEY_CHECK_PATH = "/v1/projects"
 BODY_PREVIEW = 200
 BAD_PROXY = "rest.bad_proxy"
-
-
-def httpx_verify(route: Route) -> ssl.SSLContext | bool:
-    if route.insecure:
-        return False
-    import certifi
-
-    context = ssl.create_default_context(cafile=certifi.where())
-    if route.ca_file:
-        context.load_verify_locations(cafile=route.ca_file)
-    return context
-
-
-def httpx_proxy_for(route: Route) -> httpx.Proxy | str | None:
-    """The proxy as httpx is handed it; an https:// proxy's certificate gets --ca-file too."""
-    import httpx
-
-    url = route.httpx_choice.url
-    if url is None or not url.lower().startswith("https://"):
-        return url
-    verify = httpx_verify(route)
-    if isinstance(verify, ssl.SSLContext):
-        return httpx.Proxy(url, ssl_context=verify)
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # --insecure
-    return httpx.Proxy(url, ssl_context=context)
 
 
 class RestCheck(Check):
@@ -60,29 +29,19 @@ class RestCheck(Check):
     causes = (UNREACHABLE, UNAUTHORIZED, BAD_PROXY)
 
     async def run(self, ctx: CheckContext) -> CheckResult:
-        import httpx
-
         route = ctx.route
-        url = route.target.http_base + KEY_CHECK_PATH
         key = ctx.api_key.reveal()
         headers = {"Authorization": f"Token {key}"} if key else {}
         if route.httpx_problem is not None:  # httpx would refuse it before any traffic
             text = f"httpx (REST, deepgram-sdk) cannot use its proxy setting: {route.httpx_problem}"
             return self.failed(BAD_PROXY, text)
-        proxy = httpx_proxy_for(route)  # decided once, as httpx itself would (trust_env off)
         started = time.monotonic()
-        try:
-            async with httpx.AsyncClient(
-                verify=httpx_verify(route),
-                proxy=proxy,
-                trust_env=False,
-                timeout=httpx.Timeout(route.timeouts.connect),
-            ) as client:
-                response = await client.get(url, headers=headers)
-        except ImportError as exc:  # e.g. a socks:// proxy without httpx's socks extra
-            text = f"httpx cannot use the proxy {route.httpx_choice.source}: {exc}"
-            return self.failed(UNREACHABLE, text)
-        except httpx.HTTPError as exc:
+        try:  # the proxy and trust are decided once, as httpx itself would (trust_env off)
+            async with ctx.http(headers=headers) as client:
+                response = await client.get(KEY_CHECK_PATH)
+        except NotApplicable as exc:  # a socks:// proxy without httpx's socks extra: the SDK too
+            return self.failed(UNREACHABLE, str(exc))
+        except NetError as exc:  # every failure to get an answer is the fallback's failure
             text = f"GET {KEY_CHECK_PATH} failed: {type(exc).__name__}: {exc}"
             return self.failed(UNREACHABLE, text)
         elapsed = round((time.monotonic() - started) * 1000, 2)

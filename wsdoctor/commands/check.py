@@ -86,7 +86,8 @@ class CheckSession:
             facts = self.selection.provided_facts
             self.ctx = CheckContext(Target.parse(url), settings, api_key, provided=facts)
             checks = [entry.check for entry in self.selection.checks]
-            self.runner = Runner(checks, self.ctx, listener)
+            origins = self.selection.origins()
+            self.runner = Runner(checks, self.ctx, listener, origins=origins)
             await self.runner.run()
 
     def report(self, interrupted: bool = False) -> Report:

@@ -252,15 +252,34 @@ def _from_httpx(exc: BaseException) -> NetError | None:
         return None
     import httpx
 
+    if not isinstance(exc, httpx.TransportError):  # a status or decoding error is no failure
+        return None
     text = describe(exc)
+    found = _underlying(exc)
+    if isinstance(found, TlsFailed):  # a rejected certificate, however httpx labels it
+        return found
     if isinstance(exc, httpx.TimeoutException):
         return TimedOut(text)
     if isinstance(exc, httpx.ProxyError):
         return ProxyRefused(text)
-    if isinstance(exc, httpx.TransportError):
-        underlying = exc.__cause__ or exc.__context__
-        inner = translate(underlying) if underlying is not None else None
-        return inner or Unreachable(text)
+    if found is not None:
+        return found
+    lost = httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError | httpx.CloseError
+    return ConnectionLost(text) if isinstance(exc, lost) else Unreachable(text)
+
+
+def _underlying(exc: BaseException) -> NetError | None:
+    """What the first translatable exception below `exc` means. httpx wraps httpcore's
+    exception, which wraps the ssl or socket error that says what happened: a rejected
+    certificate two links down must not read as "no route to the host"."""
+    seen = {id(exc)}
+    inner = exc.__cause__ or exc.__context__
+    while inner is not None and id(inner) not in seen:
+        seen.add(id(inner))
+        found = translate(inner)
+        if found is not None:
+            return found
+        inner = inner.__cause__ or inner.__context__
     return None
 
 

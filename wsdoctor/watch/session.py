@@ -103,7 +103,8 @@ class WatchSession:
     async def run_checks(self, after_drop: bool = False) -> None:
         ctx = CheckContext(self.ctx.target, self.ctx.settings, self.ctx.api_key.reveal(),
                            provided=self.selection.provided_facts)  # fmt: skip
-        runner = Runner([e.check for e in self.selection.checks], ctx)
+        checks = [e.check for e in self.selection.checks]
+        runner = Runner(checks, ctx, origins=self.selection.origins())
         await runner.run()
         self.last_checks = runner.ordered_results(False)
         self.checks_run += 1
