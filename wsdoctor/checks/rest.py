@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from ..context import CheckContext
+from ..deepgram.auth import authorization
 from ..model import CheckResult
 from ..net.errors import NetError, NotApplicable
 from ..plugin import Check, Details
@@ -30,8 +31,7 @@ class RestCheck(Check):
 
     async def run(self, ctx: CheckContext) -> CheckResult:
         route = ctx.route
-        key = ctx.api_key.reveal()
-        headers = {"Authorization": f"Token {key}"} if key else {}
+        headers = authorization(ctx.api_key.reveal())
         if route.httpx_problem is not None:  # httpx would refuse it before any traffic
             text = f"httpx (REST, deepgram-sdk) cannot use its proxy setting: {route.httpx_problem}"
             return self.failed(BAD_PROXY, text)
