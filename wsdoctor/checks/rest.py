@@ -54,7 +54,7 @@ class RestCheck(Check):
             ],
         }
         details: Details = {"measurements": {"request_ms": elapsed}, "evidence": evidence}
-        return self._verdict(response.status_code, bool(key), details)
+        return self._verdict(response.status_code, bool(ctx.api_key), details)
 
     def _verdict(self, status: int, has_key: bool, details: Details) -> CheckResult:
         if status == 200:
