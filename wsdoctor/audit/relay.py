@@ -23,7 +23,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ..deepgram.auth import presented_key
-from ..deepgram.messages import message_type
+from ..deepgram.messages import json_object, type_of
 from ..observe.events import Audio, ClientClose, ClientGone, Ping, Text
 from ..observe.observer import ClientObserver
 from ..observe.record import ClientRecord, record_of_upgrade
@@ -82,6 +82,7 @@ class Relay:
             upstream = await self._open_upstream(request)
         except InvalidStatus as refused:
             record.status = refused.response.status_code
+            record.refusal = refused.response.headers.get("dg-error")
             record.upstream_request_id = refused.response.headers.get("dg-request-id")
             return web.Response(
                 status=refused.response.status_code,
@@ -91,6 +92,7 @@ class Relay:
         except (OSError, TimeoutError, ValueError, InvalidHandshake) as exc:
             record.status = 502
             reason = f"wsdoctor relay could not reach {self.upstream}: {type(exc).__name__}"
+            record.refusal = reason
             return web.Response(status=502, text=reason, headers={"dg-error": reason})
         try:
             return await self._stream(request, upstream, record)
@@ -208,11 +210,16 @@ class Leg:
         with contextlib.suppress(ConnectionClosed, ConnectionError, RuntimeError):
             async for message in self.upstream:
                 if isinstance(message, str):
-                    self.observer.server_sent(message_type(message) or "text", self.now())
+                    self._observe_server(message)
                     await self.ws.send_str(message)
                 else:
                     await self.ws.send_bytes(message)
         await self._end_like_upstream()
+
+    def _observe_server(self, message: str) -> None:
+        data = json_object(message)
+        replied = bool(data and data.get("from_finalize") is True)
+        self.observer.server_sent(type_of(data) or "text", self.now(), replied)
 
     async def _end_like_upstream(self) -> None:
         protocol = self.upstream.protocol

@@ -28,6 +28,10 @@ from .wire import serve_stream
 
 CLOSE_TIMEOUT_S = 5.0
 MAX_FRAME_BYTES = 8 * 1024 * 1024
+DOUBLED_QUERY = (
+    "The URL has two query strings ('?' twice): the client added its own query to a URL that "
+    "already had one. Give such a client the endpoint without a query."
+)
 PROJECTS = [{"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}]
 
 
@@ -127,6 +131,7 @@ class Lab:
             fmt = self._check_handshake(request)
         except HandshakeRefused as refused:
             record.status = refused.refusal.status
+            record.refusal = self.faults.error_message(refused.refusal.message)
             self._finish(record)
             return self._error(refused, rid)
         ws = await self._upgrade(request, rid)
@@ -152,6 +157,8 @@ class Lab:
             raise HandshakeRefused(refusal.status, refusal.code, refusal.message)
         if not web.WebSocketResponse(protocols=("token", "bearer")).can_prepare(request).ok:
             raise HandshakeRefused(426, "Upgrade Required", "Expected a WebSocket upgrade.")
+        if "?" in request.query_string:
+            raise HandshakeRefused(400, "Bad Request", DOUBLED_QUERY)
         return stream_format(request.query)
 
     async def _upgrade(self, request: web.Request, rid: str) -> web.WebSocketResponse:

@@ -99,7 +99,9 @@ class LiveStream:
             actions = [a for a in actions if not _is_results(a)]
         for action in actions:  # the observer hears the server's side in the order it is sent
             if isinstance(action, SendJson):
-                self.observer.server_sent(str(action.message.get("type", "")), now)
+                message = action.message
+                replied = bool(message.get("from_finalize"))
+                self.observer.server_sent(str(message.get("type", "")), now, replied)
             elif isinstance(action, Close):
                 self.observer.server_closed(action.code, action.reason, now)
             elif isinstance(action, Drop):
@@ -163,6 +165,9 @@ class LiveStream:
         if not data:  # the legacy close signal
             return self._close_stream(now)
         rejected = self.faults.rejects_audio()
+        if rejected is None and self.transcript.opaque(data):
+            self.last_activity = now  # WebM or Ogg: held open, transcribed as nothing
+            return []
         audio = None if rejected else self.transcript.decode(data)
         if audio is None:
             return self._settle(rejected or Close(*close_of(ServerClose.DATA0000)), now)
@@ -190,6 +195,8 @@ class LiveStream:
         if self.record.audio_bytes:  # KeepAlive does not hold a stream that never had audio
             self.last_activity = now
         if kind == kinds.FINALIZE:
+            if not self.faults.answers_finalize():
+                return []
             return [SendJson(m) for m in self.transcript.flush(from_finalize=True)]
         elif kind == V1.close_request:
             return self._close_stream(now)

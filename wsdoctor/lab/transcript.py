@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..audio.pcm import AudioFormat, parse_wav
+from ..observe.sniff import container_of, headerless_chunk
 from . import messages
 from .clip import ClipFollower
 
 RESULT_SEGMENT_S = 1.0
+OPAQUE_CONTAINERS = ("webm", "ogg")
 
 Message = dict[str, Any]
 
@@ -37,6 +39,17 @@ class Transcript:
         self.last_word_end: float | None = None
         self.clip = ClipFollower(fmt)
         self._pending: list[Message] = []  # events to send ahead of the next Results
+        self._opaque: bool | None = None  # a WebM or Ogg stream: decided by its first frame
+
+    def opaque(self, data: bytes) -> bool:
+        """A WebM or Ogg stream (with its header or not), which the lab holds open but does
+        not decode: it transcribes nothing rather than refusing what Deepgram accepts."""
+        if self._opaque is None:
+            container = container_of(data) if self.fmt is None else None
+            self._opaque = container in OPAQUE_CONTAINERS or (
+                self.fmt is None and headerless_chunk(data) is not None
+            )
+        return self._opaque
 
     def decode(self, data: bytes) -> bytes | None:
         """The audio in a frame: container audio loses its WAV header; None if undecodable."""

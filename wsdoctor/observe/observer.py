@@ -15,8 +15,9 @@ from ..deepgram import messages
 from ..deepgram.messages import message_type
 from ..deepgram.profiles import V1, profile_for
 from .events import Audio, ClientClose, ClientGone, Event, Ping, Text
+from .pauses import PauseTracker
 from .record import ClientRecord
-from .sniff import CONTAINER_CODECS, container_of, control_in_binary, wav_format
+from .sniff import CONTAINER_CODECS, container_of, control_in_binary, headerless_chunk, wav_format
 
 
 class ClientObserver:
@@ -32,6 +33,8 @@ class ClientObserver:
         self.last_activity = 0.0  # audio or KeepAlive: what holds Deepgram's idle timer
         self.fmt = declared_format(params)
         self.client_ended = False
+        self.pauses = PauseTracker(record.pauses)
+        self.sent_bytes = 0  # the audio sent so far, for how far it ran ahead of real time
 
     def client(self, event: Event, now: float) -> None:
         match event:
@@ -64,17 +67,36 @@ class ClientObserver:
         if record.close_stream_at is not None:
             record.audio_after_close_stream += 1
         if not record.audio_frames:
-            record.first_audio_at = round(now, 3)
-            record.audio_mismatch = self._mismatch(data)
-            self.fmt = self.fmt or wav_header_format(data)
+            self._first_audio(data, now)
         record.last_audio_at = round(now, 3)
         record.note_audio(now, len(data))
+        record.finalize_pending_at = None  # the app went on: it was not waiting for the reply
+        self.pauses.frame(now, "audio")
         self._active(now)
+        self._lead(len(data), now)
         if not self.counts_audio:
             return
         record.audio_bytes += len(data)
         if self.fmt is not None:
             record.audio_s = round(self.fmt.seconds(record.audio_bytes), 3)
+
+    def _first_audio(self, data: bytes, now: float) -> None:
+        record = self.record
+        record.first_audio_at = round(now, 3)
+        record.first_container = container_of(data)
+        record.headerless = headerless_chunk(data)
+        record.audio_mismatch = None if record.headerless else self._mismatch(data)
+        self.fmt = self.fmt or wav_header_format(data)
+
+    def _lead(self, size: int, now: float) -> None:
+        """How far the audio sent so far runs ahead of the time since the first frame: a
+        backlog sent at once (audio kept through a reconnect) shows as a lead."""
+        self.sent_bytes += size
+        first = self.record.first_audio_at
+        if self.fmt is None or first is None:
+            return
+        lead = self.fmt.seconds(self.sent_bytes) - (now - first)
+        self.record.audio_lead_s = max(self.record.audio_lead_s, round(lead, 3))
 
     def _mismatch(self, data: bytes) -> str | None:
         encoding = self.params.get("encoding")
@@ -96,18 +118,28 @@ class ClientObserver:
 
     def _text(self, text: str, now: float) -> None:
         kind = message_type(text)
-        self.record.note(now, "text", type="unparsed" if kind is None else kind[:40])
+        record = self.record
+        record.note(now, "text", type="unparsed" if kind is None else kind[:40])
+        self.pauses.frame(now, kind or "text")
         if not self.profile.knows(kind):
-            self.record.unknown_texts += 1
+            record.unknown_texts += 1
         elif kind == self.profile.keepalive:
-            self.record.note_keepalive(now)
-            if self.record.audio_frames or not self.profile.keepalive_needs_audio:
-                self._active(now)
-                self.record.bridge_audio_gap(now)
+            self._keepalive(now)
         elif kind == messages.FINALIZE:
-            self.record.finalize_count += 1
+            record.finalize_count += 1
+            record.finalize_pending_at = round(now, 3)
         elif kind == self.profile.close_request:
+            record.finalize_pending_at = None  # the app moved on to ending the stream
             self._close_stream(now)
+
+    def _keepalive(self, now: float) -> None:
+        record = self.record
+        record.note_keepalive(now)
+        if record.close_stream_at is not None:
+            record.keepalive_after_close_stream += 1
+        if record.audio_frames or not self.profile.keepalive_needs_audio:
+            self._active(now)
+            record.bridge_audio_gap(now)
 
     def _close_stream(self, now: float) -> None:
         record = self.record
@@ -130,6 +162,7 @@ class ClientObserver:
         self._active(now)  # the gap before leaving counts; nothing after it does
         self.client_ended = True
         record = self.record
+        record.client_left_at = round(now, 3)
         if record.close_stream_at is not None and record.server_close_code is None:
             record.closed_before_final = True
 
@@ -146,13 +179,18 @@ class ClientObserver:
         record = self.record
         self._active(now)  # an idle client's gap runs until the server gives up on it
         record.server_close_code, record.server_close_reason = code, reason
+        record.last_server_at = round(now, 3)
         record.first_close = record.first_close or "server"
         record.note(now, "server-close", code=code)
         record.tcp_end = "close-handshake"
 
-    def server_sent(self, message_kind: str, now: float) -> None:
-        """A JSON message from the server (Results, Metadata, ...), for the timeline."""
+    def server_sent(self, message_kind: str, now: float, from_finalize: bool = False) -> None:
+        """A JSON message from the server (Results, Metadata, ...), for the timeline;
+        `from_finalize`: Results that answer a Finalize."""
         self.record.note(now, "server", type=message_kind[:40])
+        self.record.last_server_at = round(now, 3)
+        if from_finalize:
+            self.record.finalize_pending_at = None
 
     def server_dropped(self, reset: bool, now: float) -> None:
         self._active(now)

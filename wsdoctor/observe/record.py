@@ -61,6 +61,7 @@ class ClientRecord:
     query: str
     auth: str  # "token", "bearer", "subprotocol", "none"
     status: int = 101  # the handshake answer
+    refusal: str | None = None  # a refused upgrade's dg-error (why the server said no)
     opened_at: float = 0.0  # seconds since the lab started: reconnect timing across records
     key_in_query: bool = False  # a token= or key= parameter carried a credential
     jwt_as_token: bool = False  # a JWT presented with the Token scheme instead of Bearer
@@ -71,6 +72,10 @@ class ClientRecord:
     first_audio_at: float | None = None
     last_audio_at: float | None = None
     audio_mismatch: str | None = None  # what the first frame's bytes contradict in the URL
+    first_container: str | None = None  # the container the first frame's header names
+    headerless: str | None = None  # the container whose first frame came without its header
+    audio_lead_s: float = 0.0  # the most the audio ran ahead of real time (a sent backlog)
+    pauses: list[dict[str, Any]] = field(default_factory=list)  # observe/pauses.py
     max_idle_gap_s: float = 0.0  # longest stretch with neither audio nor KeepAlive
     max_idle_gap_at: float = 0.0  # when that stretch began
     empty_binary: bool = False  # an empty binary frame (the legacy CloseStream)
@@ -78,6 +83,10 @@ class ClientRecord:
     unknown_texts: int = 0  # text frames that are no control message Deepgram knows
     close_stream_at: float | None = None
     audio_after_close_stream: int = 0
+    keepalive_after_close_stream: int = 0
+    client_left_at: float | None = None  # the app's close frame, or its TCP end without one
+    finalize_pending_at: float | None = None  # a Finalize still unanswered, nothing sent since
+    last_server_at: float | None = None  # the server's last message or close frame
     closed_before_final: bool = False  # left after CloseStream, before the server's close
     keepalive_count: int = 0
     keepalive_at: list[float] = field(default_factory=list)  # the first KEEPALIVE_TIMES_KEPT

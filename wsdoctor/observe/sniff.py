@@ -30,6 +30,22 @@ def container_of(data: bytes) -> str | None:
     return None  # an MPEG frame sync alone is not evidence: u-law silence is 0xFF 0xFF
 
 
+# A WebM stream's header is its EBML element; what a recorder sends after it starts with a
+# Segment child, most often a Cluster. An Ogg stream's first page has the BOS flag.
+WEBM_CLUSTER = b"\x1f\x43\xb6\x75"
+OGG_BOS_FLAG = 0x02
+
+
+def headerless_chunk(data: bytes) -> str | None:
+    """'webm' or 'ogg' for a chunk from the middle of such a stream (no header): what a
+    recorder sends after its first chunk. None for anything else, a header included."""
+    if data.startswith(WEBM_CLUSTER):
+        return "webm"
+    if data.startswith(b"OggS") and len(data) > 5 and not data[5] & OGG_BOS_FLAG:
+        return "ogg"
+    return None
+
+
 def wav_format(data: bytes) -> tuple[int, int] | None:
     """(sample rate, channels) of a WAV header, for comparing with the URL's."""
     parsed = parse_wav(data)

@@ -26,6 +26,7 @@ from .kinds import (
     MuteAfter,
     Net0000,
     NoCloseReply,
+    NoFinalizeReply,
     NoPong,
     RateLimit,
     Refusal,
@@ -105,6 +106,11 @@ FAULTS: dict[str, FaultSpec] = {
             "no-close-reply",
             NoCloseReply,
             "never echo the client's close frame; ignore CloseStream",
+        ),
+        FaultSpec(
+            "no-finalize-reply",
+            NoFinalizeReply,
+            "answer Finalize with nothing, as Deepgram may when little audio is buffered",
         ),
         FaultSpec("no-pong", NoPong, "do not answer WebSocket pings"),
         FaultSpec(
@@ -235,6 +241,9 @@ class Faults:
 
     def on_client_close(self) -> Action | None:
         return self._last([f.on_client_close() for f in self.hooks])
+
+    def answers_finalize(self) -> bool:
+        return all(f.answers_finalize() for f in self.hooks)
 
     def timers(self) -> list[tuple[float, Action]]:
         return [timer for f in self.hooks if (timer := f.timer()) is not None]

@@ -98,6 +98,10 @@ class Fault:
         """An ending to use instead of final Results, Metadata and close 1000."""
         return None
 
+    def answers_finalize(self) -> bool:
+        """False: Finalize gets no Results, as Deepgram documents it may not."""
+        return True
+
     def on_client_close(self) -> Action | None:
         return None
 
@@ -197,6 +201,14 @@ class NoCloseReply(Fault):
 
     def on_client_close(self) -> Action:
         return GoSilent()
+
+
+class NoFinalizeReply(Fault):
+    """Deepgram's Finalize doc: the from_finalize reply typically comes when a noticeable
+    amount of audio is buffered, so it is not guaranteed."""
+
+    def answers_finalize(self) -> bool:
+        return False
 
 
 class NoPong(Fault):
