@@ -84,7 +84,7 @@ def test_the_key_in_the_query_never_reaches_the_report():
 
 def test_retrying_a_refused_upgrade_in_a_loop_is_a_reconnect_storm():
     code, report, _ = audit("--lab", "auth", behaviour="storm")
-    assert causes(report) == {"client.reconnect_storm"}
+    assert causes(report) == {"client.reconnect_storm", "client.upgrade_refused"}
     assert code == 1
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from wsdoctor.audio.pcm import LINEAR16_16K, tone, wav
-from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects, reconnect_after_drop
+from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects
+from wsdoctor.audit.session_rules import after_drops
 from wsdoctor.deepgram.auth import looks_like_jwt
 from wsdoctor.lab.faults import Faults
 from wsdoctor.lab.stream import LiveStream
@@ -198,17 +199,17 @@ def test_reconnects_after_a_server_drop_are_noted_with_their_delay():
     dropped = ClientRecord("a", "/v1/listen", "", "token", opened_at=0.0, duration_s=2.0)
     dropped.tcp_end = "lab-drop"
     again = ClientRecord("b", "/v1/listen", "", "token", opened_at=2.5)
-    (note,) = reconnect_after_drop([dropped, again])
+    (note,) = after_drops([dropped, again], None, POLICY)
     assert (note.cause, note.level.value, note.evidence["reconnect_after_s"]) == (
         "client.reconnect",
         "info",
         0.5,
     )
-    (alone,) = reconnect_after_drop([dropped])
+    (alone,) = after_drops([dropped], None, POLICY)
     assert "did not reconnect" in alone.message
     clean = ClientRecord("c", "/v1/listen", "", "token", duration_s=1.0)
     clean.tcp_end, clean.first_close, clean.server_close_code = "close-handshake", "server", 1000
-    assert reconnect_after_drop([clean]) == []
+    assert after_drops([clean], None, POLICY) == []
 
 
 def test_mulaw_silence_and_documented_containers_are_not_mismatches():

@@ -15,7 +15,7 @@ from ..lab.server import RunningLab
 from ..lab.thread import LabThread
 from ..model import Finding, Level
 from ..observe.record import ClientRecord
-from .judge import Policy, judge_connection, judge_reconnects
+from .judge import Policy, judge_connection, judge_session
 from .session import FINALIZE_S
 
 DEFAULT_KEY = "deepgram-lab-test-key"
@@ -55,13 +55,22 @@ class DeepgramLab:
 
     @property
     def url(self) -> str:
-        """The live endpoint with a raw linear16 query, ready for websockets or aiohttp."""
+        """The live endpoint with a raw linear16 query, ready for websockets or aiohttp.
+        It already has a query: a client that appends its own needs `listen_url`."""
         return self.running.url
 
     @property
     def base_url(self) -> str:
-        """ws://host:port, for SDKs that build the path themselves."""
+        """ws://host:port, for SDKs that build the path and query themselves (deepgram-sdk's
+        environment, or its `url` option in older versions)."""
         return f"{'wss' if self.running.tls else 'ws'}://{self.running.base}"
+
+    @property
+    def listen_url(self) -> str:
+        """ws://host:port/v1/listen with no query, for frameworks that append their own
+        (LiveKit's `deepgram.STT(base_url=...)`): `url` plus their query would carry two
+        '?', which the lab refuses with a 400 saying so."""
+        return f"{self.base_url}{V1.path}"
 
     @property
     def rest_url(self) -> str:
@@ -109,20 +118,27 @@ class DeepgramLab:
         policy = Policy(idle_window_s=self.idle_timeout)
         sessions = self.sessions
         found = [(i, f) for i, r in enumerate(sessions, 1) for f in judge_connection(r, policy)]
-        found += [(0, f) for f in judge_reconnects(sessions)]
+        found += [(0, f) for f in judge_session(sessions, None, policy)]
         return [(i, f) for i, f in found if include_info or f.level is not Level.INFO]
 
-    def assert_clean(self) -> None:
-        """Fail the test with each finding and what to do about it, if there is any; a
-        stream still open is a finding too (the client never ended it)."""
+    def assert_clean(self, allow_no_connection: bool = False) -> None:
+        """Fail the test with each finding and what to do about it, if there is any. A
+        refused upgrade is a finding; so are a stream still open (the client never ended
+        it) and, unless `allow_no_connection`, no connection at all (a client that never
+        reached the lab was not tested)."""
         found = self.findings()
         still_open = self.open_streams
-        if found or still_open:
-            message = describe_findings(found) if found else ""
-            if still_open:
-                message += (f"\n{still_open} stream(s) still open at the end of the test: the "
+        problems = [describe_findings(found)] if found else []
+        if still_open:
+            problems.append(f"{still_open} stream(s) still open at the end of the test: the "
                             "client never closed them (send CloseStream, then close)")  # fmt: skip
-            raise AssertionError(message.strip())
+        if not allow_no_connection and not self.sessions:
+            problems.append(
+                f"no connection reached the lab: point the client at {self.url} "
+                "(or pass allow_no_connection=True if the test expects none)"
+            )
+        if problems:
+            raise AssertionError("\n".join(problems))
 
 
 def describe_findings(found: Sequence[tuple[int, Finding]]) -> str:

@@ -8,30 +8,15 @@ HTML and JUnit output, root causes and remediation all work unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..deepgram.messages import CLOSE_STREAM, KEEPALIVE
 from ..model import CheckResult, Finding, Level, Mark, status_of
 from ..observe.record import ClientRecord
 from ..plugin import EntryInfo
-from .judge import Policy, Scalar, judge_connection, judge_reconnects, reconnect_after_drop
+from .judge import ChildOutcome, Policy, Scalar, judge_connection, judge_session
 
 AUDIT_TAGS = ("audit",)
-
-
-@dataclass(frozen=True)
-class ChildOutcome:
-    """How the audited command ended: an exit status, a signal, or still running at the end."""
-
-    argv: tuple[str, ...]
-    returncode: int | None  # None: stopped by wsdoctor at --duration
-
-    def describe(self) -> str:
-        if self.returncode is None:
-            return "was stopped at the end of --duration"
-        if self.returncode < 0:
-            return f"was killed by signal {-self.returncode}"
-        return f"exited with status {self.returncode}"
+__all__ = ["ChildOutcome", "audit_results", "connection_result", "session_result"]
 
 
 def connection_id(index: int) -> str:
@@ -40,7 +25,7 @@ def connection_id(index: int) -> str:
 
 def describe_connection(record: ClientRecord) -> str:
     if record.status != 101:
-        return f"upgrade refused with {record.status}"
+        return f"upgrade refused with {record.status}"  # the finding carries its dg-error
     close_stream = CLOSE_STREAM if record.close_stream_sent else f"no {CLOSE_STREAM}"
     first = record.first_close or "nobody"
     return (
@@ -104,7 +89,11 @@ def connection_result(index: int, record: ClientRecord, policy: Policy) -> Check
 
 
 def session_result(
-    records: Sequence[ClientRecord], child: ChildOutcome | None, url: str, dropped: int = 0
+    records: Sequence[ClientRecord],
+    child: ChildOutcome | None,
+    url: str,
+    policy: Policy,
+    dropped: int = 0,
 ) -> CheckResult:
     findings: list[Finding] = []
     if not records:
@@ -113,7 +102,7 @@ def session_result(
             f"No connection reached the audit endpoint; the app should connect to {url}.",
             {"audit_url": url},
         ))  # fmt: skip
-    findings += judge_reconnects(records) + reconnect_after_drop(records)
+    findings += judge_session(records, child, policy)
     summary = f"{len(records) + dropped} connection(s)"
     if dropped:
         summary += f" ({dropped} beyond the first {len(records)} not judged)"
@@ -139,6 +128,6 @@ def audit_results(
         connection_id(i): EntryInfo(f"Connection {i} ({r.request_id[:8]})", tags=AUDIT_TAGS)
         for i, r in enumerate(ordered, 1)
     }
-    results.append(session_result(ordered, child, url, dropped))
+    results.append(session_result(ordered, child, url, policy, dropped))
     titles["session"] = EntryInfo("The audited session", tags=AUDIT_TAGS)
     return results, titles

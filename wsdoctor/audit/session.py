@@ -23,7 +23,7 @@ from ..lab.config import LabConfig
 from ..lab.faults import Faults
 from ..lab.server import running_lab, serving
 from ..observe.record import ClientRecord
-from .results import ChildOutcome
+from .session_rules import ChildOutcome
 
 FINALIZE_S = 0.25  # the lab takes this long to answer CloseStream, as the real service does
 STOP_GRACE_S = 5.0  # SIGTERM, then this long before SIGKILL

@@ -6,6 +6,7 @@ these entries say what each mistake looks like from the wire and how to fix it.
 
 from __future__ import annotations
 
+from .client_habits import HABIT_CAUSES
 from .entry import CauseEntry
 
 _HANDLING = "Improper Connection Handling"
@@ -25,7 +26,7 @@ CLIENT_CAUSES: dict[str, CauseEntry] = {
     },
     "client.closed_before_final": {
         "title": "The app closes before the final results arrive",
-        "meaning": "The app sent CloseStream and then closed the connection before the server had sent the final Results, the Metadata and its close frame. The last words are lost, and the app's WebSocket library reports 'no close frame received or sent'.",
+        "meaning": "The app sent CloseStream and then closed the connection within a moment, before the server had sent the final Results, the Metadata and its close frame (the Go SDK's Stop() closes 100 ms after CloseStream). The last words are lost, and the app's WebSocket library reports 'no close frame received or sent'.",
         "steps": [
             "After CloseStream, keep receiving until the server closes the connection (the Metadata message comes just before its close frame).",
             "Put a deadline of a few seconds on that wait, not zero.",
@@ -170,12 +171,12 @@ CLIENT_CAUSES: dict[str, CauseEntry] = {
     },
     "client.reconnect": {
         "title": "How the app recovered from a dropped stream",
-        "meaning": "The server ended a stream (an injected fault in the lab, or a real drop through the relay); this notes whether the app opened a new stream and how soon.",
+        "meaning": "The server ended a stream (an injected fault in the lab, or a real drop through the relay); this notes whether the app opened a new stream and how soon, and what the audit can see of audio lost around it: the gap between the last audio on the old stream and the first on the new one, less any backlog the new stream sent ahead of real time.",
         "steps": [
             "On a drop, reconnect with a short backoff and resume sending audio; keep what was not yet acknowledged if your use needs it.",
         ],
         "section": _HANDLING,
-        "links": ["troubleshooting"],
+        "links": ["recovery"],
     },
     "client.never_connected": {
         "title": "The app never connected",
@@ -188,3 +189,4 @@ CLIENT_CAUSES: dict[str, CauseEntry] = {
         "links": ["sdks"],
     },
 }
+CLIENT_CAUSES.update(HABIT_CAUSES)

@@ -22,6 +22,8 @@ LINKS: dict[str, str] = {
     "troubleshooting": "https://developers.deepgram.com/docs/troubleshooting-websocket-data-and-net-errors-when-live-streaming-audio",
     "keepalive": "https://developers.deepgram.com/docs/audio-keep-alive",
     "closestream": "https://developers.deepgram.com/docs/close-stream",
+    "finalize": "https://developers.deepgram.com/docs/finalize",
+    "recovery": "https://developers.deepgram.com/docs/recovering-from-connection-errors-and-timeouts-when-live-streaming-audio",
     "sdks": "https://developers.deepgram.com/docs/deepgram-sdks",
     "python_sdk": "https://developers.deepgram.com/docs/python-sdk-streaming-transcription",
     "rate_limits": "https://developers.deepgram.com/docs/working-with-concurrency-rate-limits",
