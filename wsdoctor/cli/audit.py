@@ -78,6 +78,6 @@ def _audit_options(opts: dict[str, Any]) -> AuditOptions:
         port=port,
         duration_s=opts["duration"],
         idle_window_s=opts["idle_window"] or V1.idle_window_s,
-        argv=tuple(opts["argv"]),
+        argv=validate.validate_command(tuple(opts["argv"])),
     )
     return AuditOptions(plan=plan, environ=environ, **report_values(opts, environ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import shutil
 import ssl
 import stat
 from collections.abc import Container, Mapping
@@ -261,3 +262,21 @@ def default_vantage() -> str:
 
     name = "".join(c for c in socket.gethostname().strip() if c.isprintable())
     return name[:MAX_VANTAGE] or "unknown"
+
+
+def validate_command(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The audited command, checked before anything is served or printed: a program that
+    is missing or not executable is one line and exit 2, not a lab that starts for nothing."""
+    if not argv:
+        return argv
+    program = argv[0]
+    if os.sep not in program and not (os.altsep and os.altsep in program):
+        if shutil.which(program) is None:
+            raise BadInput(f"command not found: {program}")
+        return argv
+    if not os.path.exists(program):
+        raise BadInput(f"command not found: {program}")
+    if os.path.isdir(program) or not os.access(program, os.X_OK):
+        raise BadInput(f"command is not executable: {program}")
+    return argv
+
