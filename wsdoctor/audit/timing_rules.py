@@ -93,9 +93,9 @@ def _stalled_before_timeout(record: ClientRecord, policy: Policy) -> Finding | N
         return None
     return finding(
         Level.FAIL, "client.loop_blocked",
-        f"The app sent {KEEPALIVE} about every {cadence:g} s, then nothing at all for "
-        f"{gap:.1f} s, until the server closed the stream with NET-0001 "
-        f"({guidance.IDLE_WINDOW.cited()}): its {KEEPALIVE} timer stopped firing. A task on "
+        f"The app sent {KEEPALIVE} about every {cadence:.2f} s, then nothing at all for "
+        f"{gap:.1f} s, until the server closed the stream: {guidance.IDLE_WINDOW.cited()}. "
+        f"Its {KEEPALIVE} timer stopped firing: a task on "
         "a blocked event loop (a blocking call in a coroutine, long CPU work) sends nothing "
         "until the loop is free, or the task sending KeepAlive ended.",
         keepalive_every_s=cadence, stall_s=gap, stall_from_s=record.max_idle_gap_at,
@@ -143,7 +143,7 @@ def loop_blocked(record: ClientRecord, policy: Policy) -> list[Finding]:
         return []
     worst = max(found, key=lambda s: s.gap_s)
     shown = (
-        f"its {KEEPALIVE}, otherwise about every {worst.pace_s:g} s, came {worst.gap_s:.2f} s "
+        f"its {KEEPALIVE}, otherwise about every {worst.pace_s:.2f} s, came {worst.gap_s:.2f} s "
         "after the frame before"
         if worst.shown_by == "keepalive"
         else f"after {worst.gap_s:.2f} s with no frame at all, {worst.burst} audio frames "
@@ -154,7 +154,7 @@ def loop_blocked(record: ClientRecord, policy: Policy) -> list[Finding]:
         f"The app stalled {len(found)} time(s): at {worst.at:.1f} s {shown}. Frames that stop "
         "and then catch up come from a blocked event loop (a blocking call in a coroutine, "
         f"long CPU work): results arrive late, and a stall as long as the idle window ends "
-        f"the stream with NET-0001 ({guidance.IDLE_WINDOW.cited()}).",
+        f"the stream: {guidance.IDLE_WINDOW.cited()}.",
         stalls=len(found), stall_s=worst.gap_s, stall_from_s=worst.at, pace_s=worst.pace_s,
     )]  # fmt: skip
 

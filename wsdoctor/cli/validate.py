@@ -279,4 +279,3 @@ def validate_command(argv: tuple[str, ...]) -> tuple[str, ...]:
     if os.path.isdir(program) or not os.access(program, os.X_OK):
         raise BadInput(f"command is not executable: {program}")
     return argv
-

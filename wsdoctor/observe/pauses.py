@@ -4,7 +4,7 @@ An app whose event loop (or sending thread) is blocked sends nothing, audio and
 KeepAlive alike, and then catches up: the KeepAlive timer fires late, and the
 audio its capture thread queued meanwhile goes out in a burst. So each pause
 is kept with what ended it, the app's own audio pace before it, and how many
-audio frames rushed in right after it. Judging whether a pause was a stall is
+audio frames rushed in with its end (the first frame after it included). Judging whether a pause was a stall is
 the audit's; this only keeps the longest few, so a record stays small however
 long the stream runs.
 """
@@ -37,7 +37,8 @@ class PauseTracker:
         self._count_burst(now, kind)
         if gap is not None and gap >= PAUSE_FLOOR_S:
             self._keep({"at": round(self.last_at or 0.0, 3), "gap_s": round(gap, 3),
-                        "ended_by": kind, "pace_s": self._pace(), "burst": 0})  # fmt: skip
+                        "ended_by": kind, "pace_s": self._pace(),
+                        "burst": int(kind == "audio")})  # fmt: skip
         if kind == "audio":
             self._note_audio(now)
         self.last_at = now
