@@ -108,3 +108,15 @@ def test_livekits_wait_without_a_timeout_hangs_after_close_stream():
     code, report, err = audit("livekit_like.py", "deadline", "--lab", "no-close-reply",
                               "--duration", "5")  # fmt: skip
     assert (code, problems(report)) == (0, set()), err
+
+
+def test_the_sdk_example_without_reconnect_dies_on_a_drop_and_is_told_so():
+    code, report, err = audit("sdk_app.py", "stream", "--lab", "drop-after=1")
+    assert problems(report) == {"client.no_reconnect"}, err
+    assert code == 1
+
+
+def test_the_sdk_refused_with_401_is_not_clean():
+    code, report, err = audit("sdk_app.py", "good", "--lab", "auth")
+    assert problems(report) == {"client.upgrade_refused"}, err
+    assert code == 1

@@ -153,3 +153,72 @@ def test_leaves_it_open(deepgram_lab):
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*1 stream(s) still open at the end of the test*"])
+
+
+REFUSED = """
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+def try_once(url, lab):
+    with pytest.raises(InvalidStatus) as info:
+        connect(url, additional_headers={"Authorization": f"Token {lab.api_key}"})
+    return info.value.response
+
+@pytest.mark.deepgram_lab(faults=["bad-request"])
+def test_400(deepgram_lab):
+    try_once(deepgram_lab.url, deepgram_lab)
+    deepgram_lab.assert_clean()
+
+@pytest.mark.deepgram_lab(faults=["auth"])
+def test_401(deepgram_lab):
+    try_once(deepgram_lab.url, deepgram_lab)
+    deepgram_lab.assert_clean()
+
+def test_404(deepgram_lab):
+    try_once(deepgram_lab.listen_url.replace("/v1/listen", "/v1/lisen"), deepgram_lab)
+    deepgram_lab.assert_clean()
+
+def test_never_connected(deepgram_lab):
+    deepgram_lab.assert_clean()
+
+def test_none_expected(deepgram_lab):
+    deepgram_lab.assert_clean(allow_no_connection=True)
+"""
+
+
+def test_assert_clean_fails_after_a_refusal_and_after_no_connection(pytester):
+    pytester.makepyfile(REFUSED)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=4, passed=1)
+    result.stdout.fnmatch_lines([
+        "*client.upgrade_refused: The upgrade was refused with 400 (bad request*",
+        "*client.upgrade_refused: The upgrade was refused with 401*Invalid credentials*",
+        "*no connection reached the lab: point the client at ws://*allow_no_connection=True*",
+    ])  # fmt: skip
+
+
+def test_a_doubled_query_is_a_clear_400_and_listen_url_takes_a_query(pytester):
+    pytester.makepyfile(
+        CLIENT
+        + """
+from urllib.parse import urlencode
+from websockets.exceptions import InvalidStatus
+
+def test_doubled(deepgram_lab):
+    headers = {"Authorization": f"Token {deepgram_lab.api_key}"}
+    with pytest.raises(InvalidStatus) as info:
+        connect(deepgram_lab.url + "?model=nova-3", additional_headers=headers)
+    assert info.value.response.status_code == 400
+    assert "two query strings" in info.value.response.headers["dg-error"]
+
+def test_framework_query(deepgram_lab):
+    class Lab:  # a framework that appends its own query to a base URL, as LiveKit's does
+        api_key = deepgram_lab.api_key
+        url = deepgram_lab.listen_url + "?" + urlencode(
+            {"model": "nova-3", "encoding": "linear16", "sample_rate": 16000})
+    stream(Lab)
+    deepgram_lab.assert_clean()
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
