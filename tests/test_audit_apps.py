@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from auditkit import run_audit
 
 from wsdoctor.audit.session import child_environment
 
@@ -21,11 +22,7 @@ APPS = Path(__file__).parent / "audit_apps"
 
 
 def audit(*args: str, app: str = "ws_app.py", behaviour: str = "good") -> tuple[int, dict, str]:
-    app_argv = [sys.executable, str(APPS / app), behaviour]
-    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
-            "--idle-window", "1", *args, "--", *app_argv]  # fmt: skip
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    return done.returncode, json.loads(done.stdout), done.stderr
+    return run_audit(*args, app=app, behaviour=behaviour, timeout=60)
 
 
 def causes(report: dict) -> set[str]:

@@ -4,23 +4,14 @@ is refused passes as clean."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
+from auditkit import run_audit
 
-APPS = Path(__file__).parent / "audit_apps"
 pytestmark = pytest.mark.slow  # each test runs the audit and an app as processes
 
 
 def audit(app: str, behaviour: str, *args: str) -> tuple[int, dict, str]:
-    app_argv = [sys.executable, str(APPS / app), behaviour]
-    argv = [sys.executable, "-m", "wsdoctor", "audit", "--no-save", "--json", "-",
-            "--idle-window", "1", *args, "--", *app_argv]  # fmt: skip
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=90)
-    return done.returncode, json.loads(done.stdout), done.stderr
+    return run_audit(*args, app=app, behaviour=behaviour)
 
 
 def findings(report: dict) -> list[dict]:
@@ -73,8 +64,11 @@ def test_dying_after_a_drop_is_the_articles_first_cause_not_a_clean_run():
     assert code == 1
 
 
-def test_a_refused_upgrade_shows_its_status_and_dg_error():
+def test_a_refused_upgrade_shows_its_status_and_dg_error(report_schema):
+    import jsonschema
+
     _, report, _ = audit("habits_app.py", "refused-exit", "--lab", "bad-request")
+    jsonschema.validate(report, report_schema)
     (conn,) = [c for c in report["checks"] if c["id"] == "connection_1"]
     assert conn["status"] == "fail"
     assert conn["findings"][0]["evidence"]["dg_error"] == (

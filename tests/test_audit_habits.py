@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from auditkit import feed
+
 from wsdoctor.audio.pcm import LINEAR16_16K, tone
 from wsdoctor.audit.judge import ChildOutcome, Policy, judge_connection, judge_session
 from wsdoctor.audit.session_rules import audio_not_sent, judge_reconnects
@@ -36,12 +38,8 @@ def stream(
                       finalize_s=0.25)  # fmt: skip
 
 
-def paced(live: LiveStream, start: float, seconds: float, step: float = 0.02) -> float:
-    t = start
-    while t < start + seconds - 1e-9:
-        live.handle(Audio(CHUNK_20MS), t)
-        t = round(t + step, 4)
-    return t
+def paced(live: LiveStream, start: float, seconds: float) -> float:
+    return feed(live, start, seconds, 0.02)
 
 
 def end_cleanly(live: LiveStream, t: float) -> None:

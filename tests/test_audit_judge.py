@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from auditkit import feed
+
 from wsdoctor.audio.pcm import LINEAR16_16K, tone, wav
 from wsdoctor.audit.judge import Policy, judge_connection, judge_reconnects
 from wsdoctor.audit.session_rules import after_drops
@@ -29,12 +31,8 @@ def stream(params: dict[str, str] = RAW, finalize_s: float = 0.25) -> LiveStream
 
 
 def audio(live: LiveStream, start: float, seconds: float, step: float = 0.1) -> float:
-    """Real-time audio from `start`; returns the time after the last chunk."""
-    t = start
-    while t < start + seconds - 1e-9:
-        live.handle(Audio(CHUNK), t)
-        t = round(t + step, 3)
-    return t
+    """0.1 s chunks every `step` s from `start` (real time by default); the time after."""
+    return feed(live, start, seconds, step, CHUNK)
 
 
 def causes(live: LiveStream) -> list[str]:

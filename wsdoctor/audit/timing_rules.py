@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..deepgram import guidance
 from ..deepgram.closes import is_idle_timeout
 from ..deepgram.messages import KEEPALIVE
+from ..deepgram.profiles import V1, profile_for
 from ..model import Finding, Level
 from ..observe.record import ClientRecord
 from .policy import Policy, finding
@@ -25,7 +26,9 @@ def timed_out(record: ClientRecord) -> bool:
 
 def keepalive_cadence(record: ClientRecord) -> float | None:
     """The app's own KeepAlive interval (the median: one late KeepAlive does not move it);
-    None without three KeepAlive to tell a rhythm from."""
+    None without three KeepAlive to tell a rhythm from, or on an API without KeepAlive."""
+    if (profile_for(record.path) or V1).keepalive is None:
+        return None  # Flux is held by pings: its rules are the Flux profile's
     gaps = record.keepalive_gaps_s
     return round(statistics.median(gaps), 3) if len(gaps) >= 2 else None
 

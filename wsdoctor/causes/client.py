@@ -6,11 +6,8 @@ these entries say what each mistake looks like from the wire and how to fix it.
 
 from __future__ import annotations
 
-from .client_habits import HABIT_CAUSES
+from .client_habits import _AUDIT_AGAIN, _HANDLING, HABIT_CAUSES
 from .entry import CauseEntry
-
-_HANDLING = "Improper Connection Handling"
-_AUDIT_AGAIN = "Run wsdoctor audit again with the fix to see the finding gone."
 
 CLIENT_CAUSES: dict[str, CauseEntry] = {
     "client.no_close_stream": {

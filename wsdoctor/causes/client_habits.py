@@ -5,9 +5,9 @@ without a deadline. Kept apart from client.py only for size; client.py merges th
 
 from __future__ import annotations
 
+from . import IMPROPER_HANDLING as _HANDLING
 from .entry import CauseEntry
 
-_HANDLING = "Improper Connection Handling"
 _AUDIT_AGAIN = "Run wsdoctor audit again with the fix to see the finding gone."
 
 HABIT_CAUSES: dict[str, CauseEntry] = {

@@ -4,9 +4,9 @@ An app whose event loop (or sending thread) is blocked sends nothing, audio and
 KeepAlive alike, and then catches up: the KeepAlive timer fires late, and the
 audio its capture thread queued meanwhile goes out in a burst. So each pause
 is kept with what ended it, the app's own audio pace before it, and how many
-audio frames rushed in with its end (the first frame after it included). Judging whether a pause was a stall is
-the audit's; this only keeps the longest few, so a record stays small however
-long the stream runs.
+audio frames rushed in with its end (the first frame after it included).
+Judging whether a pause was a stall is the audit's; this only keeps the longest
+few, so a record stays small however long the stream runs.
 """
 
 from __future__ import annotations
