@@ -22,6 +22,7 @@ EOT_TIMEOUT_MS_DEFAULT = 5000  # the spec's default
 MAX_KEYTERMS = 100
 MAX_KEYTERM_CHARS = 100
 CHUNK_S = 0.08  # 80 ms audio chunks are strongly recommended
+UPDATE_EVERY_S = 0.25  # TurnInfo Update comes "about every 0.25 s" of audio
 
 
 def parameter_problems(query: Mapping[str, str], keyterms: list[str] | None = None) -> list[str]:

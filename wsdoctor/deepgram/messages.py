@@ -47,6 +47,10 @@ END_OF_TURN = "EndOfTurn"
 TURN_EVENTS = (UPDATE, START_OF_TURN, EAGER_END_OF_TURN, TURN_RESUMED, END_OF_TURN)
 TRIGGER_MODEL, TRIGGER_MANUAL, TRIGGER_TIMEOUT = "model", "manual", "timeout"
 NO_ACTIVE_TURN = "FORCE_END_TURN_NO_ACTIVE_TURN"  # the Warning for ForceEndTurn between turns
+# The one Error code the listen.v2 spec names (as its example). Flux users meet it mid-stream
+# followed by a close without a status code (pipecat #3463: "Fatal error", then 1005). Which
+# codes Flux sends for undecodable audio or an unknown message is not documented.
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 MAX_TYPE_CHARS = 40  # a hostile server's type is cut before it reaches a report
 

@@ -31,6 +31,8 @@ class ApiProfile:
     close_request: str  # what asks the server to finish and close
     final_message: str | None  # the last message before a clean close
     clean_close_code: int | None  # the code of a clean end (None: a close without status)
+    empty_frame_closes: bool  # an empty binary frame asks for the end, as close_request does
+    unknown_text_is_fatal: bool  # a text frame that is no client message ends the stream
 
     def knows(self, kind: str | None) -> bool:
         """A control message this API documents (an unknown one is the app's mistake)."""
@@ -63,6 +65,8 @@ V1 = ApiProfile(
     close_request=messages.CLOSE_STREAM,
     final_message=messages.METADATA,
     clean_close_code=closes.NORMAL,
+    empty_frame_closes=True,  # the legacy CloseStream
+    unknown_text_is_fatal=False,
 )
 
 # /v2/listen (Flux, model=flux-general-en or -multi). Sources: Deepgram's Flux docs
@@ -71,7 +75,9 @@ V1 = ApiProfile(
 # Metadata, then closes without a status code (the client sees 1005). What holds an idle
 # stream is a report, not documentation: a Deepgram engineer advised WebSocket pings, with
 # a "timeout is 60s" (deepgram-python-sdk #618); a JSON KeepAlive, which is no v2 message,
-# made Flux close with 1005 (#649). So the window is measured, never trusted.
+# made Flux close with 1005 (#649), as other fatal errors do: an Error message, then a close
+# without status (pipecat #3463). So the window is measured, never trusted. An empty binary
+# frame means nothing documented on v2 (the lab takes it as no audio).
 FLUX = ApiProfile(
     name="flux",
     path="/v2/listen",
@@ -98,6 +104,8 @@ FLUX = ApiProfile(
     close_request=messages.CLOSE_STREAM,
     final_message=None,
     clean_close_code=None,
+    empty_frame_closes=False,
+    unknown_text_is_fatal=True,
 )
 
 PROFILES = (V1, FLUX)
