@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import pytest
 
-from wsdoctor.audio.pcm import LINEAR16_16K, AudioFormat, chunked, convert, tone
+from wsdoctor.audio.pcm import LINEAR16_16K, AudioFormat, chunked, convert, silence, tone
 from wsdoctor.audio.plan import plan_audio
 from wsdoctor.audio.speech import clip, speech
 from wsdoctor.lab.clip import ClipFollower
@@ -117,6 +117,45 @@ def test_other_audio_or_another_format_is_not_the_clip():
     other_format = ClipFollower(AudioFormat("linear16", 8000, 1))
     other_format.feed(speech(0.5))
     assert not other_format.matching
+
+
+def heard_words(audio: bytes, chunk_s: float = 0.08) -> list[tuple[str, float]]:
+    follower = ClipFollower(LINEAR16_16K)
+    for chunk in chunked(audio, LINEAR16_16K, chunk_s):
+        follower.feed(chunk)
+    assert follower.matching
+    return [(w["word"], w["end"]) for w in follower.words(0.0, 1e9)]
+
+
+def test_silence_pauses_the_clip_and_words_keep_stream_time():
+    length = clip().seconds
+    once = [(w.word, w.end) for w in clip().words]
+    # the whole clip, a second of silence, the whole clip again: the second take is late by 1 s
+    words = heard_words(speech(length) + silence(1.0) + speech(length))
+    assert words[: len(once)] == once
+    assert words[len(once) :] == [(w, round(end + length + 1.0, 3)) for w, end in once]
+
+
+def test_after_a_pause_the_clip_goes_on_where_it_stopped_or_starts_over():
+    pcm = clip().pcm
+    half = LINEAR16_16K.bytes_for(2.0)
+    going_on = heard_words(pcm[:half] + silence(0.5) + pcm[half:], chunk_s=0.1)
+    starting_over = heard_words(pcm[:half] + silence(0.5) + pcm, chunk_s=0.1)
+    sentence = [w.word for w in clip().words]
+    assert [w for w, _ in going_on] == sentence
+    assert [w for w, _ in starting_over][-len(sentence) :] == sentence
+    # without a pause, too: wsdoctor's watch speaks the clip from its start each time
+    assert [w for w, _ in heard_words(pcm[:half] + pcm)][-len(sentence) :] == sentence
+
+
+def test_a_pause_then_other_sound_is_not_the_clip():
+    follower = ClipFollower(LINEAR16_16K)
+    for audio in (speech(0.5), silence(0.3), tone(0.2)):
+        follower.feed(audio)
+    assert not follower.matching
+    silent = ClipFollower(LINEAR16_16K)
+    silent.feed(silence(1.0))
+    assert not silent.matching  # nothing of the clip heard yet
 
 
 def transcript_of(audio: bytes) -> str:
