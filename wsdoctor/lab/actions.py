@@ -24,10 +24,19 @@ class SendText:
 
 @dataclass(frozen=True)
 class Close:
-    """Send a close frame and finish the closing handshake."""
+    """Send a close frame and finish the closing handshake. Code None: a close frame without
+    a status code (and so without a reason), which clients report as 1005: how Flux ends."""
 
-    code: int
+    code: int | None
     reason: str
+
+
+@dataclass(frozen=True)
+class EchoClose:
+    """Answer the client's close frame with its own code (None: none) and end TCP, where
+    the WebSocket does not echo by itself (Flux streams: their own closes carry no code)."""
+
+    code: int | None
 
 
 @dataclass(frozen=True)
@@ -47,4 +56,4 @@ class GoSilent:
     """Stop answering but keep TCP open until the client leaves (then feed ClientGone)."""
 
 
-Action = SendJson | SendText | Close | Drop | Pong | GoSilent
+Action = SendJson | SendText | Close | EchoClose | Drop | Pong | GoSilent

@@ -80,6 +80,13 @@ def results(
     }
 
 
+def results_saying(request_id: str, text: str) -> dict[str, Any]:
+    """An empty interim Results whose transcript is `text` (the hostile fault's payload)."""
+    result = results(request_id, 0, 0, speech=False, is_final=False)
+    result["channel"]["alternatives"][0]["transcript"] = text
+    return result
+
+
 def metadata(request_id: str, audio: hashlib._Hash, duration: float, channels: int) -> dict:
     return {
         "type": kinds.METADATA,

@@ -3,7 +3,8 @@
 Deepgram's messages are stamped in audio time (seconds of audio received), not
 wall time: a final Results per whole second, SpeechStarted where speech begins
 in the audio, UtteranceEnd once `utterance_end_ms` of audio has passed without
-a word. Keeping that bookkeeping here leaves stream.py with only the protocol.
+a word. Keeping that bookkeeping here leaves stream.py with only the protocol;
+decoding and counting the audio is timeline.py's, shared with Flux.
 """
 
 from __future__ import annotations
@@ -12,67 +13,35 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from ..audio.pcm import AudioFormat, parse_wav
-from ..observe.sniff import container_of, headerless_chunk
+from ..audio.pcm import AudioFormat
 from . import messages
-from .clip import ClipFollower
+from .timeline import AudioTimeline, is_sound
 
 RESULT_SEGMENT_S = 1.0
-OPAQUE_CONTAINERS = ("webm", "ogg")
 
 Message = dict[str, Any]
 
 
-class Transcript:
+class Transcript(AudioTimeline):
     def __init__(self, request_id: str, fmt: AudioFormat | None, params: Mapping[str, str]) -> None:
+        super().__init__(fmt)
         self.request_id = request_id
-        self.fmt = fmt  # None until a WAV header tells us (container audio)
-        self.channels = fmt.channels if fmt else 1
         self.vad_events = params.get("vad_events") == "true"
         self.utterance_end_s = _seconds_or_none(params.get("utterance_end_ms"))
         self.audio = hashlib.sha256()
-        self.audio_bytes = 0
-        self.audio_s = 0.0
         self.final_upto = 0.0
         self.segment_speech = False
         self.in_speech = False
         self.last_word_end: float | None = None
-        self.clip = ClipFollower(fmt)
         self._pending: list[Message] = []  # events to send ahead of the next Results
-        self._opaque: bool | None = None  # a WebM or Ogg stream: decided by its first frame
 
-    def opaque(self, data: bytes) -> bool:
-        """A WebM or Ogg stream (with its header or not), which the lab holds open but does
-        not decode: it transcribes nothing rather than refusing what Deepgram accepts."""
-        if self._opaque is None:
-            container = container_of(data) if self.fmt is None else None
-            self._opaque = container in OPAQUE_CONTAINERS or (
-                self.fmt is None and headerless_chunk(data) is not None
-            )
-        return self._opaque
-
-    def decode(self, data: bytes) -> bytes | None:
-        """The audio in a frame: container audio loses its WAV header; None if undecodable."""
-        if self.fmt is not None:
-            return data
-        parsed = parse_wav(data)
-        if parsed is None:
-            return None
-        self.fmt, header = parsed
-        self.channels = self.fmt.channels
-        self.clip = ClipFollower(self.fmt)
-        return data[header:]
-
-    def add(self, audio: bytes) -> None:
-        assert self.fmt is not None, "decode() comes first"
-        start = self.audio_s
+    def add(self, audio: bytes) -> float:
+        start = super().add(audio)
         self.audio.update(audio)
-        self.clip.feed(audio)
-        self.audio_bytes += len(audio)
-        self.audio_s = self.fmt.seconds(self.audio_bytes)
-        speech = any(audio)
+        speech = is_sound(audio)
         self.segment_speech = self.segment_speech or speech
         self._speech_edge(speech, start)
+        return start
 
     def _speech_edge(self, speech: bool, start: float) -> None:
         if speech and not self.in_speech and self.vad_events:

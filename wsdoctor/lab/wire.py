@@ -1,10 +1,17 @@
 """The live-stream model on a real socket: aiohttp frames become events, actions become frames.
 
-All of Deepgram's behaviour is in stream.LiveStream; this loop only reads one
-frame at a time, with a timeout up to the model's next deadline, and performs
-what the model answers before reading again. One task per stream, so nothing
-the lab sends can interleave. The clock is a parameter so a test can drive the
-adapter without real waiting.
+All of Deepgram's behaviour is in the stream model (model.StreamModel: LiveStream for
+v1, FluxStream for Flux); this loop only reads one frame at a time, with a timeout up
+to the model's next deadline, and performs what the model answers before reading
+again. One task per stream, so nothing the lab sends can interleave. The clock is a
+parameter so a test can drive the adapter without real waiting.
+
+A close frame without a status code (Flux's own ending): aiohttp's `close()` always
+packs a code, and a 1005 must never be sent (RFC 6455 7.4.1), so the empty close
+frame goes out through the public `WebSocketResponse.send_frame(b"", CLOSE)` and the
+closing handshake is finished here: wait for the client's echo (the WebSocket is made
+with autoclose off, or aiohttp would answer that echo with a second close frame),
+then end TCP, as the server side should.
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from collections.abc import Callable
 from aiohttp import WSMessage, WSMsgType, web
 
 from ..observe.events import Audio, ClientClose, ClientGone, Event, Ping, Text, Tick
-from .actions import Action, Close, Drop, GoSilent, Pong, SendJson, SendText
-from .stream import LiveStream
+from .actions import Action, Close, Drop, EchoClose, GoSilent, Pong, SendJson, SendText
+from .model import StreamModel
 from .throttle import throttle
 
 Clock = Callable[[], float]
 EOF_POLL_S = 0.05
+ECHO_TIMEOUT_S = 5.0  # how long a close without status waits for the client's echo
 GONE = (WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
 
 
@@ -36,8 +44,8 @@ def to_event(msg: WSMessage) -> Event | None:
         return Text(msg.data)
     if msg.type == WSMsgType.PING:
         return Ping(msg.data)
-    if msg.type == WSMsgType.CLOSE:
-        return ClientClose(msg.data, msg.extra or "")
+    if msg.type == WSMsgType.CLOSE:  # aiohttp reads a close without status as code 0
+        return ClientClose(msg.data or None, msg.extra or "")
     if msg.type in GONE:
         return ClientGone()
     return None
@@ -57,7 +65,7 @@ class Wire:
     def now(self) -> float:
         return self.clock() - self.t0
 
-    async def run(self, stream: LiveStream) -> None:
+    async def run(self, stream: StreamModel) -> None:
         rate = stream.faults.read_rate()
         if rate is not None:
             throttle(self.transport, rate)
@@ -79,7 +87,7 @@ class Wire:
             return Tick()
         return to_event(msg)
 
-    async def _feed(self, stream: LiveStream, event: Event) -> None:
+    async def _feed(self, stream: StreamModel, event: Event) -> None:
         for action in stream.handle(event, self.now()):
             follow = await self._perform(action)
             if follow is not None:
@@ -95,7 +103,9 @@ class Wire:
             case Pong(data):
                 await self.ws.pong(data)
             case Close(code, reason):
-                await self.ws.close(code=code, message=reason.encode())
+                await self._close(code, reason)
+            case EchoClose(code):
+                await self._echo(code)
             case Drop(reset):
                 self._drop(reset)
             case GoSilent():
@@ -106,6 +116,41 @@ class Wire:
     async def _send(self, text: str) -> None:
         if not self.ws.closed:
             await self.ws.send_str(text)
+
+    async def _close(self, code: int | None, reason: str) -> None:
+        if code is None:
+            await self._close_without_status()
+        else:
+            await self.ws.close(code=code, message=reason.encode())
+
+    async def _echo(self, code: int | None) -> None:
+        """The client's close already arrived: answer it in kind, then end TCP."""
+        if code is None:
+            await self._send_empty_close()
+            self._end_tcp()
+        else:
+            await self.ws.close(code=code)
+
+    async def _close_without_status(self) -> None:
+        """Send an empty close frame, wait for the client's answer, then end TCP."""
+        await self._send_empty_close()
+        deadline = self.now() + ECHO_TIMEOUT_S
+        while (left := deadline - self.now()) > 0:
+            try:
+                msg = await self.ws.receive(timeout=left)
+            except TimeoutError:
+                break
+            if msg.type == WSMsgType.CLOSE or msg.type in GONE:
+                break
+        self._end_tcp()
+
+    async def _send_empty_close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            await self.ws.send_frame(b"", WSMsgType.CLOSE)
+
+    def _end_tcp(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
 
     def _drop(self, reset: bool) -> None:
         transport = self.transport
@@ -126,7 +171,7 @@ class Wire:
 async def serve_stream(
     ws: web.WebSocketResponse,
     transport: asyncio.Transport | None,
-    stream: LiveStream,
+    stream: StreamModel,
     clock: Clock = time.monotonic,
 ) -> None:
     await Wire(ws, transport, clock).run(stream)

@@ -30,7 +30,7 @@ class ClientObserver:
         self.profile = profile_for(record.path) or V1
         self.counts_audio = counts_audio
         self.params = params
-        self.last_activity = 0.0  # audio or KeepAlive: what holds Deepgram's idle timer
+        self.last_activity = 0.0  # what holds Deepgram's idle timer (audio, KeepAlive, pings)
         self.fmt = declared_format(params)
         self.client_ended = False
         self.pauses = PauseTracker(record.pauses)
@@ -45,6 +45,8 @@ class ClientObserver:
             case Ping():
                 self.record.pings += 1
                 self.record.note(now, "ping")
+                if self.profile.held_by_pings:  # Flux: pings are what hold an idle stream
+                    self._active(now)
             case ClientClose(code):
                 self._client_close(code, now)
             case ClientGone():
@@ -58,7 +60,8 @@ class ClientObserver:
         if not data:
             record.empty_binary = True
             record.note(now, "empty-binary")
-            self._close_stream(now)
+            if self.profile.empty_frame_closes:
+                self._close_stream(now)
             return
         control = control_in_binary(data)
         if control is not None:
@@ -175,7 +178,8 @@ class ClientObserver:
 
     # -- the server's side ---------------------------------------------------------
 
-    def server_closed(self, code: int, reason: str, now: float) -> None:
+    def server_closed(self, code: int | None, reason: str, now: float) -> None:
+        """Code None: a close frame without a status code (Flux's own ending)."""
         record = self.record
         self._active(now)  # an idle client's gap runs until the server gives up on it
         record.server_close_code, record.server_close_reason = code, reason

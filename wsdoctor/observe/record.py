@@ -62,6 +62,7 @@ class ClientRecord:
     auth: str  # "token", "bearer", "subprotocol", "none"
     status: int = 101  # the handshake answer
     refusal: str | None = None  # a refused upgrade's dg-error (why the server said no)
+    refused_because: str | None = None  # the lab's reason, naming what dg-error may not
     opened_at: float = 0.0  # seconds since the lab started: reconnect timing across records
     key_in_query: bool = False  # a token= or key= parameter carried a credential
     jwt_as_token: bool = False  # a JWT presented with the Token scheme instead of Bearer
@@ -94,7 +95,7 @@ class ClientRecord:
     finalize_count: int = 0
     pings: int = 0
     client_close_code: int | None = None
-    server_close_code: int | None = None
+    server_close_code: int | None = None  # None after first_close "server": no status code
     server_close_reason: str | None = None
     first_close: str | None = None  # "client", "server" or None (nobody sent a close frame)
     tcp_end: str | None = None  # "close-handshake", "client-eof", "lab-drop", "lab-reset"

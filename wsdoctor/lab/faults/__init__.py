@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from ...deepgram.closes import ServerClose
 from ...errors import BadInput
-from ..actions import Action, Close
+from ..actions import Action
 from .kinds import (
     Auth,
     BadRequest,
@@ -224,14 +225,14 @@ class Faults:
     def answers_close_frames(self) -> bool:
         return all(f.answers_close_frames() for f in self.hooks)
 
-    def rejects_audio(self) -> Close | None:
+    def rejects_audio(self) -> ServerClose | None:
         return self._last([f.rejects_audio() for f in self.hooks])
 
-    def after_audio(self) -> Close | None:
+    def after_audio(self) -> ServerClose | None:
         return self._last([f.after_audio() for f in self.hooks])
 
-    def first_audio(self, request_id: str) -> list[Action]:
-        return [action for f in self.hooks for action in f.first_audio(request_id)]
+    def first_audio(self, transcript: Callable[[str], dict[str, Any]]) -> list[Action]:
+        return [action for f in self.hooks for action in f.first_audio(transcript)]
 
     def ignores_close_stream(self) -> bool:
         return any(f.ignores_close_stream() for f in self.hooks)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ...deepgram.closes import ServerClose, close_of
-from .. import messages
-from ..actions import Action, Close, Drop, GoSilent, SendJson, SendText
+from ...deepgram.closes import ServerClose
+from ..actions import Action, Drop, GoSilent, SendJson, SendText
 
 if TYPE_CHECKING:
     import trustme
@@ -76,18 +76,21 @@ class Fault:
         """False leaves a client's close frame unechoed (aiohttp's autoclose off)."""
         return True
 
-    # -- the live stream (stream.py) -----------------------------------------------
+    # -- the live stream (model.py, for each API) -----------------------------------
+    # A fault names a failure (a ServerClose); each API's model says it in its own words
+    # (v1: the documented close frame; Flux: an Error message, then a close without status).
 
-    def rejects_audio(self) -> Close | None:
+    def rejects_audio(self) -> ServerClose | None:
         """Checked on every audio frame, before it is counted."""
         return None
 
-    def after_audio(self) -> Close | None:
+    def after_audio(self) -> ServerClose | None:
         """Checked after a frame is counted, so the record shows the audio that triggered it."""
         return None
 
-    def first_audio(self, request_id: str) -> list[Action]:
-        """Extra frames sent right after the first audio, ahead of any Results."""
+    def first_audio(self, transcript: Callable[[str], dict[str, Any]]) -> list[Action]:
+        """Extra frames sent right after the first audio, ahead of any transcript.
+        `transcript(text)` is the API's transcript message (Results, TurnInfo) saying text."""
         return []
 
     def ignores_close_stream(self) -> bool:
@@ -95,7 +98,7 @@ class Fault:
         return False
 
     def on_close_stream(self) -> Action | None:
-        """An ending to use instead of final Results, Metadata and close 1000."""
+        """An ending to use instead of the API's own (v1: final Results, Metadata, 1000)."""
         return None
 
     def answers_finalize(self) -> bool:
@@ -113,7 +116,8 @@ class Fault:
         return True
 
     def mutes_results(self, now: float) -> bool:
-        """Send no more Results while the stream stays open: a stalled recognizer."""
+        """Send no more transcripts (Results, TurnInfo) while the stream stays open, pongs
+        included: a stalled recognizer."""
         return False
 
     def forgets_idle_flow_after(self, window_s: float) -> float | None:
@@ -226,13 +230,13 @@ class SilentIdle(Fault):
 
 
 class DataError(Fault):
-    def rejects_audio(self) -> Close:
-        return Close(*close_of(ServerClose.DATA0000))
+    def rejects_audio(self) -> ServerClose:
+        return ServerClose.DATA0000
 
 
 class Net0000(Fault):
-    def after_audio(self) -> Close:
-        return Close(*close_of(ServerClose.NET0000))
+    def after_audio(self) -> ServerClose:
+        return ServerClose.NET0000
 
 
 class SlowUplink(Fault):
@@ -264,14 +268,12 @@ class Hostile(Fault):
             changed["x-lab-oversized"] = "A" * OVERSIZED_HEADER_BYTES
         return changed
 
-    def first_audio(self, request_id: str) -> list[Action]:
+    def first_audio(self, transcript: Callable[[str], dict[str, Any]]) -> list[Action]:
         if self.value == "frame":
             return [SendText("x" * OVERSIZED_FRAME_BYTES)]
         if self.value != "payloads":
             return []
-        result = messages.results(request_id, 0, 0, speech=False, is_final=False)
-        result["channel"]["alternatives"][0]["transcript"] = HOSTILE_TEXT
-        return [SendJson(result)]
+        return [SendJson(transcript(HOSTILE_TEXT))]
 
     def close_reason(self, reason: str) -> str:
         return HOSTILE_REASON
