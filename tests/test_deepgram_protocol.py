@@ -102,6 +102,11 @@ def test_flux_parameters_are_refused_as_deepgram_refuses_them():
     assert parameter_problems(good, keyterms=["x" * 101])
     assert parameter_problems(good, keyterms=["k"] * 101)
     assert parameter_problems(good, keyterms=["k"] * 100) == []
+    assert parameter_problems(good, language_hints=["de"]) == [
+        "language hints need model=flux-general-multi"
+    ]
+    assert parameter_problems({**good, "model": "flux-general-multi", "language_hint": "de"}) == []
+    assert parameter_problems({**good, "model": "flux-general-multi", "language_hint": ""})
 
 
 def test_flux_is_a_second_profile():

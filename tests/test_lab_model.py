@@ -406,6 +406,7 @@ def test_wire_turns_the_clock_into_ticks_and_performs_actions_in_order():
     (WSMessage(WSMsgType.TEXT, "t", None), Text("t")),
     (WSMessage(WSMsgType.PING, b"p", None), Ping(b"p")),
     (WSMessage(WSMsgType.CLOSE, 1001, "bye"), ClientClose(1001, "bye")),
+    (WSMessage(WSMsgType.CLOSE, 0, ""), ClientClose(None)),  # no status code
     (WSMessage(WSMsgType.CLOSED, None, None), ClientGone()),
     (WSMessage(WSMsgType.ERROR, ValueError(), None), ClientGone()),
     (WSMessage(WSMsgType.PONG, b"", None), None),

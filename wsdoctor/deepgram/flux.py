@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-MODELS = ("flux-general-en", "flux-general-multi")
+MULTILINGUAL = "flux-general-multi"  # the one model that takes language hints
+MODELS = ("flux-general-en", MULTILINGUAL)
 RAW_ENCODINGS = ("linear16", "linear32", "mulaw", "alaw", "opus", "ogg-opus")
 SAMPLE_RATES = (8000, 16000, 24000, 44100, 48000)  # 16000 recommended
 EOT_THRESHOLD = (0.5, 1.0)  # 1.0 turns model end-of-turn off
@@ -25,10 +26,17 @@ CHUNK_S = 0.08  # 80 ms audio chunks are strongly recommended
 UPDATE_EVERY_S = 0.25  # TurnInfo Update comes "about every 0.25 s" of audio
 
 
-def parameter_problems(query: Mapping[str, str], keyterms: list[str] | None = None) -> list[str]:
+def parameter_problems(
+    query: Mapping[str, str],
+    keyterms: list[str] | None = None,
+    language_hints: list[str] | None = None,
+) -> list[str]:
     """What Deepgram refuses in a Flux URL, one line per parameter; empty when it would
-    upgrade. `keyterms` are the repeated `keyterm=` values (a Mapping keeps one)."""
+    upgrade. `keyterms` and `language_hints` are the repeated `keyterm=` and
+    `language_hint=` values (a Mapping keeps one). A Configure message is held to the
+    same ranges."""
     problems = _model(query) + _audio(query)
+    problems += _hints(query, language_hints)
     eot = _number(query, "eot_threshold", EOT_THRESHOLD, problems)
     eager = _number(query, "eager_eot_threshold", EAGER_EOT_THRESHOLD, problems)
     if eot is not None and eager is not None and eager > eot:
@@ -53,6 +61,18 @@ def _model(query: Mapping[str, str]) -> list[str]:
         return [f"model={model} is not a Flux model ({', '.join(MODELS)})"]
     if "language" in query:
         return ["language is not a Flux parameter (language_hint, with flux-general-multi)"]
+    return []
+
+
+def _hints(query: Mapping[str, str], hints: list[str] | None) -> list[str]:
+    """The spec's language_hint: only with flux-general-multi, and never empty."""
+    given = (
+        hints if hints is not None else [h for h in [query.get("language_hint")] if h is not None]
+    )
+    if "" in given:
+        return ["an empty language_hint"]
+    if given and query.get("model") != MULTILINGUAL:
+        return [f"language hints need model={MULTILINGUAL}"]
     return []
 
 
