@@ -12,7 +12,7 @@ import sys
 
 from labkit import AUTH, CLOSE_STREAM, audio_chunks
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 
 def start_lab(*args: str) -> subprocess.Popen:
@@ -96,3 +96,27 @@ def test_sigterm_stops_the_lab_like_ctrl_c_and_keeps_the_open_streams_record(tmp
     assert proc.returncode == 0
     assert "lab stopped" in err and "Traceback" not in err
     assert len(record_file.read_text().splitlines()) == 1
+
+
+def test_serve_logs_and_records_refusals_with_their_path(tmp_path):
+    record_file = tmp_path / "records.jsonl"
+    proc = start_lab("--record", str(record_file))
+    try:
+        url = live_url(proc)  # the v1 URL; Flux and a wrong path are on the same host
+        base = url.split("/v1/")[0]
+
+        async def refused(path: str) -> int:
+            with contextlib.suppress(InvalidStatus):
+                async with connect(base + path, additional_headers=AUTH):
+                    return 101
+            return 0
+
+        asyncio.run(refused("/v2/listen?model=flux-general-en&eot_threshold=2"))
+        asyncio.run(refused("/v3/listen"))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert "/v2/listen status 400: eot_threshold=2 is outside 0.5-1" in err
+    assert "/v3/listen status 404: GET /v3/listen: Not Found" in err
+    records = [json.loads(line) for line in record_file.read_text().splitlines()]
+    assert [(r["path"], r["status"]) for r in records] == [("/v2/listen", 400), ("/v3/listen", 404)]

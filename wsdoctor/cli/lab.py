@@ -29,7 +29,8 @@ def lab() -> None:
     "--idle-timeout",
     type=float,
     callback=positive,
-    help="Seconds without audio before 1011 NET-0001.  [default: Deepgram's window]",
+    help="Seconds without audio (v1: or KeepAlive; Flux: or pings) before 1011 NET-0001.  "
+    "[default: each API's window, Flux's as reported]",
 )
 @click.option(
     "--fault",

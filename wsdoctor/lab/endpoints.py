@@ -1,8 +1,12 @@
-"""The lab's HTTP side of Deepgram's /v1 API: the live upgrade and the REST routes.
+"""The lab's HTTP side of Deepgram's API: the live upgrades (/v1/listen, Flux's /v2/listen)
+and the REST routes.
 
 Everything decided before the 101 (auth, refusals, handshake faults, response
-headers) happens here; after the 101 the stream belongs to stream.LiveStream,
-run on the socket by wire.Wire.
+headers) happens here; after the 101 the stream belongs to its API's model
+(stream.LiveStream, flux.FluxStream), picked by the path's profile and run on the
+socket by wire.Wire. Every refused request, on any path, is recorded with its path
+and the lab's reason, so `lab serve` and the audit can say what was wrong even where
+Deepgram's own answer does not (Flux's 400 names no parameter).
 """
 
 from __future__ import annotations
@@ -12,20 +16,25 @@ import json
 import time
 import uuid
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from ..audio.pcm import SAMPLE_WIDTH, AudioFormat, parse_wav
 from ..deepgram.auth import presented_key
-from ..deepgram.profiles import V1
+from ..deepgram.flux import parameter_problems
+from ..deepgram.profiles import FLUX, V1, ApiProfile, profile_for
 from ..observe.record import ClientRecord, record_of_upgrade
 from . import messages
 from .config import LabConfig
 from .faults.kinds import Refusal
+from .flux import FluxStream
+from .model import StreamModel
 from .stream import LiveStream
 from .wire import serve_stream
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CLOSE_TIMEOUT_S = 5.0
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 DOUBLED_QUERY = (
@@ -33,12 +42,17 @@ DOUBLED_QUERY = (
     "already had one. Give such a client the endpoint without a query."
 )
 PROJECTS = [{"project_id": "00000000-0000-4000-8000-000000000001", "name": "wsdoctor lab"}]
+# Flux refuses a bad parameter with 400 and does not say which (pipecat PR #5643); the lab
+# answers as generically and keeps the parameter for its record.
+FLUX_REFUSAL = "Bad Request: the request's parameters are invalid."
 
 
 class HandshakeRefused(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, because: str | None = None) -> None:
+        """`because`: what was wrong, for the lab's record (default: the message)."""
         super().__init__(message)
         self.refusal = Refusal(status, code, message)
+        self.because = because or message
 
 
 def stream_format(query: Any) -> AudioFormat | None:
@@ -76,8 +90,9 @@ class Lab:
         self.started = time.monotonic()
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[self.unrouted])
         app.router.add_get(V1.path, self.live)
+        app.router.add_get(FLUX.path, self.live)
         app.router.add_post(V1.path, self.prerecorded)
         app.router.add_get("/v1/projects", self.projects)
         app.router.add_get("/v1/auth/token", self.token)
@@ -108,6 +123,29 @@ class Lab:
     def _new_record(self, request: web.Request, rid: str) -> ClientRecord:
         return record_of_upgrade(request, rid, self.started, self.faults.describe())
 
+    def _refuse(self, refused: HandshakeRefused, record: ClientRecord) -> web.Response:
+        """Answer a refusal and file it, with the path, its dg-error and the lab's reason."""
+        record.status = refused.refusal.status
+        record.refusal = self.faults.error_message(refused.refusal.message)
+        record.refused_because = refused.because
+        self._finish(record)
+        return self._error(refused, record.request_id)
+
+    @web.middleware
+    async def unrouted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A path or method no route serves still gets its 404 or 405, in Deepgram's error
+        shape, and is filed like any refusal (an app on the wrong path shows in the log)."""
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            why = f"{request.method} {request.path}: {exc.reason}"
+            record = self._new_record(request, str(uuid.uuid4()))
+            response = self._refuse(HandshakeRefused(exc.status, exc.reason, why), record)
+            response.headers.extend((k, v) for k, v in exc.headers.items() if k == "Allow")
+            return response
+
     def _finish(self, record: ClientRecord) -> None:
         self.records.append(record)
         if self.config.on_record is not None:
@@ -116,6 +154,7 @@ class Lab:
     # -- live ----------------------------------------------------------------------
 
     async def live(self, request: web.Request) -> web.StreamResponse:
+        profile = profile_for(request.path) or V1
         rid = str(uuid.uuid4())
         record = self._new_record(request, rid)
         delay = self.faults.handshake_delay()
@@ -128,22 +167,12 @@ class Lab:
             return web.Response(text=page, content_type="text/html")
         try:
             self._authorize(request)
-            fmt = self._check_handshake(request)
+            fmt = self._check_handshake(request, profile)
         except HandshakeRefused as refused:
-            record.status = refused.refusal.status
-            record.refusal = self.faults.error_message(refused.refusal.message)
-            self._finish(record)
-            return self._error(refused, rid)
-        ws = await self._upgrade(request, rid)
+            return self._refuse(refused, record)
+        ws = await self._upgrade(request, rid, profile)
         self.open_streams += 1
-        stream = LiveStream(
-            record,
-            fmt,
-            request.query,
-            faults=self.faults,
-            idle_timeout=self.config.idle_timeout,
-            finalize_s=self.config.finalize_s,
-        )
+        stream = self._stream(profile, record, fmt, request)
         try:
             await serve_stream(ws, request.transport, stream)
         finally:
@@ -151,7 +180,7 @@ class Lab:
             self._finish(record)
         return ws
 
-    def _check_handshake(self, request: web.Request) -> AudioFormat | None:
+    def _check_handshake(self, request: web.Request, profile: ApiProfile) -> AudioFormat | None:
         refusal = self.faults.refusal()
         if refusal is not None:
             raise HandshakeRefused(refusal.status, refusal.code, refusal.message)
@@ -159,12 +188,38 @@ class Lab:
             raise HandshakeRefused(426, "Upgrade Required", "Expected a WebSocket upgrade.")
         if "?" in request.query_string:
             raise HandshakeRefused(400, "Bad Request", DOUBLED_QUERY)
+        if profile is FLUX:
+            query = request.query
+            problems = parameter_problems(
+                query, query.getall("keyterm", []), query.getall("language_hint", [])
+            )
+            if problems:
+                raise HandshakeRefused(400, "Bad Request", FLUX_REFUSAL, "; ".join(problems))
         return stream_format(request.query)
 
-    async def _upgrade(self, request: web.Request, rid: str) -> web.WebSocketResponse:
+    def _stream(
+        self, profile: ApiProfile, record: ClientRecord, fmt: AudioFormat | None, request: Any
+    ) -> StreamModel:
+        """The API's model for an upgraded stream."""
+        query = request.query
+        options: dict[str, Any] = {
+            "faults": self.faults,
+            "idle_timeout": self.config.idle_window(profile),
+            "finalize_s": self.config.finalize_s,
+        }
+        if profile is FLUX:
+            keyterms, hints = query.getall("keyterm", []), query.getall("language_hint", [])
+            return FluxStream(record, fmt, query, keyterms, hints, **options)
+        return LiveStream(record, fmt, query, **options)
+
+    async def _upgrade(
+        self, request: web.Request, rid: str, profile: ApiProfile
+    ) -> web.WebSocketResponse:
+        """Flux's closes carry no status code, which aiohttp's own close cannot send; its
+        streams answer close frames themselves (wire.py), so autoclose is off there."""
         ws = web.WebSocketResponse(
             protocols=("token", "bearer"),
-            autoclose=self.faults.answers_close_frames(),
+            autoclose=self.faults.answers_close_frames() and profile is not FLUX,
             autoping=False,
             timeout=CLOSE_TIMEOUT_S,
             max_msg_size=MAX_FRAME_BYTES,
@@ -181,7 +236,7 @@ class Lab:
             self._authorize(request)
             duration, channels, speech = await self._read_recording(request)
         except HandshakeRefused as refused:
-            return self._error(refused, rid)
+            return self._refuse(refused, self._new_record(request, rid))
         body = messages.prerecorded(rid, duration, channels, speech)
         return web.json_response(body, headers={"dg-request-id": rid})
 
@@ -216,7 +271,7 @@ class Lab:
         try:
             self._authorize(request)
         except HandshakeRefused as refused:
-            return self._error(refused, rid)
+            return self._refuse(refused, self._new_record(request, rid))
         return web.json_response({"projects": PROJECTS}, headers={"dg-request-id": rid})
 
     async def token(self, request: web.Request) -> web.Response:
@@ -224,6 +279,6 @@ class Lab:
         try:
             method, _ = self._authorize(request)
         except HandshakeRefused as refused:
-            return self._error(refused, rid)
+            return self._refuse(refused, self._new_record(request, rid))
         body = {"accessor": "wsdoctor-lab", "scopes": ["usage:write"], "auth": method}
         return web.json_response(body, headers={"dg-request-id": rid})

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from ..deepgram.profiles import V1
+from ..deepgram.hosts import FLUX_URL
+from ..deepgram.profiles import FLUX, V1
+from ..display import neutralise
 from ..errors import BadInput
 from ..observe.record import ClientRecord
 from ..signals import terminate_as_interrupt
@@ -20,24 +22,35 @@ from .server import HEADER_TIMEOUT_S, MAX_CONNECTIONS, RunningLab, running_lab
 
 
 def describe_record(record: ClientRecord) -> str:
+    """One log line per connection, with its path; a refusal says why (the lab's words)."""
+    head = f"[lab] {record.request_id[:8]} {neutralise(record.path)} status {record.status}"
+    if record.status != 101:  # the path and the reason are the client's text: made harmless
+        return f"{head}: {neutralise(record.refused_because or 'refused')}"
     close = "none"
     if record.first_close:
         code = record.server_close_code or record.client_close_code
-        close = f"{record.first_close} {code}"
+        close = f"{record.first_close} {code or 'without status'}"
     close_stream = "yes" if record.close_stream_sent else "no"
     return (
-        f"[lab] {record.request_id[:8]} status {record.status}, audio {record.audio_s:.1f} s, "
-        f"KeepAlive {record.keepalive_count}, CloseStream {close_stream}, "
+        f"{head}, audio {record.audio_s:.1f} s, KeepAlive {record.keepalive_count}, "
+        f"pings {record.pings}, CloseStream {close_stream}, "
         f"first close frame: {close}, TCP end: {record.tcp_end or '-'}"
     )
 
 
-def banner(lab: RunningLab, faults: Faults, idle_s: float, max_connections: int) -> str:
+def describe_idle(idle_s: float | None) -> str:
+    if idle_s is not None:
+        return f"idle window {idle_s:g} s"
+    return f"idle window {V1.idle_window_s:g} s, Flux {FLUX.idle_window_s:g} s"
+
+
+def banner(lab: RunningLab, faults: Faults, idle_s: float | None, max_connections: int) -> str:
     ws = "wss" if lab.tls else "ws"
     lines = [
-        f"wsdoctor lab listening (faults: {faults.describe()}, idle window {idle_s:g} s, "
+        f"wsdoctor lab listening (faults: {faults.describe()}, {describe_idle(idle_s)}, "
         f"at most {max_connections} connections)",
         f"  live stream: {lab.url}",
+        f"  Flux:        {lab.serving(FLUX_URL)}",
         f"  REST:        {lab.http_url}/v1/listen, {lab.http_url}/v1/projects",
         "  deepgram-sdk: DeepgramClientEnvironment("
         f'base="{lab.http_url}", production="{ws}://{lab.base}", '
@@ -55,7 +68,7 @@ class ServeOptions:
     port: int = 8765
     tls: bool = False
     cert_dir: str | None = None
-    idle_timeout: float = V1.idle_window_s
+    idle_timeout: float | None = None  # None: each API's own window
     faults: Sequence[str] = ()
     record_path: str | None = None
     key: str | None = None
