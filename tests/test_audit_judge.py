@@ -244,3 +244,14 @@ def test_keepalive_before_any_audio_does_not_hold_the_stream():
     (found,) = judge_connection(live.record, POLICY)
     assert found.cause == "client.idle_gap"
     assert "before any audio" in found.message
+
+
+def test_a_refused_connection_says_what_the_lab_refused():
+    from wsdoctor.audit.results import describe_connection
+
+    record = ClientRecord("r", "/v2/listen", "", "token", status=400)
+    assert describe_connection(record) == "upgrade refused with 400"
+    record.refused_because = "eot_threshold=2 is outside 0.5-1"  # Flux's own 400 names nothing
+    assert (
+        describe_connection(record) == "upgrade refused with 400 (eot_threshold=2 is outside 0.5-1)"
+    )

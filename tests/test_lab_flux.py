@@ -15,7 +15,7 @@ from wsdoctor.audio.speech import clip, speech
 from wsdoctor.deepgram import closes
 from wsdoctor.deepgram import messages as dg
 from wsdoctor.lab.actions import Action, Close, Drop, EchoClose, GoSilent, Pong, SendJson, SendText
-from wsdoctor.lab.faults import Faults
+from wsdoctor.lab.faults import FAULTS, Faults
 from wsdoctor.lab.faults.kinds import HOSTILE_REASON, HOSTILE_TEXT
 from wsdoctor.lab.flux import FluxStream
 from wsdoctor.lab.flux_messages import UNDECODABLE_AUDIO, UNKNOWN_MESSAGE
@@ -352,3 +352,18 @@ def test_hostile_payloads_in_turn_info_error_and_close_reason():
     assert idle.handle(Tick(), 1.0) == [Close(closes.INTERNAL_ERROR, HOSTILE_REASON)]
     oversized = new_stream("hostile=frame")
     assert isinstance(oversized.handle(Audio(tone(0.08)), 0.1)[0], SendText)
+
+
+@pytest.mark.parametrize("name", FAULTS)
+def test_every_fault_runs_on_a_flux_stream_with_messages_in_sequence(name):
+    """Faults below the stream (handshake, TLS, uplink) leave the model as it is; the rest
+    bend it, and whatever they do, what Flux sends stays numbered from 0 without gaps."""
+    record = ClientRecord("rid-2", "/v2/listen", "", "token")
+    stream = FluxStream(record, LINEAR16_16K, QUERY, faults=Faults.parse([name]), idle_timeout=5)
+    actions = stream.handle(Tick(), 0.0)
+    for now, event in [(0.1, Audio(tone(0.5))), (0.2, Ping(b"p")), (0.3, control(dg.CLOSE_STREAM))]:
+        actions += stream.handle(event, now)
+    for now in (1.0, 3.0, 6.0):  # any fault timer and the idle window
+        actions += stream.handle(Tick(), now)
+    numbers = [m["sequence_id"] for m in infos(actions)]
+    assert numbers == list(range(len(numbers))) and infos(actions)[0]["type"] == dg.CONNECTED

@@ -24,8 +24,9 @@ def connection_id(index: int) -> str:
 
 
 def describe_connection(record: ClientRecord) -> str:
-    if record.status != 101:
-        return f"upgrade refused with {record.status}"  # the finding carries its dg-error
+    if record.status != 101:  # the finding carries its dg-error; the lab's reason names more
+        because = f" ({record.refused_because})" if record.refused_because else ""
+        return f"upgrade refused with {record.status}{because}"
     close_stream = CLOSE_STREAM if record.close_stream_sent else f"no {CLOSE_STREAM}"
     first = record.first_close or "nobody"
     return (

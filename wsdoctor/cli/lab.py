@@ -70,10 +70,13 @@ def lab_serve(**opts: Any) -> int:
 
 @lab.command("faults")
 def lab_faults() -> None:
-    """List the faults the lab can inject."""
+    """List the faults the lab can inject (each applies to /v1/listen and Flux alike,
+    unless its 'on Flux' line says how it differs)."""
     from ..lab.faults import FAULTS
 
     for spec in FAULTS.values():
         value = spec.value_hint
         tls = "  (implies --tls)" if spec.needs_tls else ""
         click.echo(f"  {spec.name + value:<34} {spec.help}{tls}")
+        if spec.flux:
+            click.echo(f"  {'':<34} on Flux: {spec.flux}")

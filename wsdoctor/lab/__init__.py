@@ -5,12 +5,16 @@ and users run `wsdoctor lab serve --fault drop-on-close` to reproduce a failure
 against their own client code.
 
 Layout, from pure to I/O:
-  actions.py     what the stream model decides (send, close, drop, pong, go silent): plain
+  actions.py     what a stream model decides (send, close, echo, drop, pong, go silent): plain
                  values; the events that drive it are the client's (observe/events.py)
-  stream.py      one live stream as a sans-I/O state machine: handle(event, now) -> actions
-  transcript.py  the audio timeline: Results, SpeechStarted, UtteranceEnd, Metadata
-  clip.py        recognises wsdoctor's speech clip in a stream; Results then carry its words
-  messages.py    Deepgram-shaped JSON bodies (the protocol's facts are in deepgram/)
+  model.py       one live stream as a sans-I/O state machine: handle(event, now) -> actions;
+                 the base both APIs share (phases, fault timers, idle window, endings)
+  stream.py      /v1/listen's model (LiveStream); flux.py: Flux's (FluxStream, /v2/listen)
+  timeline.py    what a stream has heard in audio time (decoding, counting), shared
+  transcript.py  v1's timeline: Results, SpeechStarted, UtteranceEnd, Metadata
+  turns.py       Flux's timeline: turns, TurnInfo events, end-of-turn confidence
+  clip.py        recognises wsdoctor's speech clip in a stream; transcripts carry its words
+  messages.py    v1-shaped JSON bodies; flux_messages.py: Flux's (facts are in deepgram/)
   faults/        the fault table (FAULTS), spec parsing and the active faults combined
                  (__init__.py); what a fault can bend (class Fault) and each fault (kinds.py)
   config.py      LabConfig

@@ -56,6 +56,7 @@ class FaultSpec:
     needs_tls: bool = False
     choices: tuple[str, ...] = ()
     takes_rate: bool = False  # a value in kB/s
+    flux: str = ""  # how it shows on Flux (/v2/listen), where that differs from /v1/listen
 
     @property
     def value_hint(self) -> str:
@@ -74,7 +75,12 @@ FAULTS: dict[str, FaultSpec] = {
     spec.name: spec
     for spec in (
         FaultSpec("auth", Auth, "401 with dg-error, as for a bad API key"),
-        FaultSpec("bad-request", BadRequest, "400 with dg-error, as for invalid stream parameters"),
+        FaultSpec(
+            "bad-request",
+            BadRequest,
+            "400 with dg-error, as for invalid stream parameters",
+            flux="the same 400; a real bad Flux parameter is refused so without this fault",
+        ),
         FaultSpec("rate-limit", RateLimit, "429, as for too many concurrent streams"),
         FaultSpec(
             "upgrade-stripped",
@@ -88,7 +94,12 @@ FAULTS: dict[str, FaultSpec] = {
             takes_seconds=True,
             default="5",
         ),
-        FaultSpec("drop-on-close", DropOnClose, "on CloseStream, drop TCP without a close frame"),
+        FaultSpec(
+            "drop-on-close",
+            DropOnClose,
+            "on CloseStream, drop TCP without a close frame",
+            flux="the same: no Updates and no close without status",
+        ),
         FaultSpec(
             "drop-after",
             DropAfter,
@@ -120,6 +131,8 @@ FAULTS: dict[str, FaultSpec] = {
             "stop sending Results S seconds into the stream, which stays open: a silent stall",
             takes_seconds=True,
             default="2",
+            flux="TurnInfo stops (ForceEndTurn's EndOfTurn too); Configure, Warnings and "
+            "pongs still answer",
         ),
         FaultSpec(
             "silent-idle",
@@ -136,8 +149,20 @@ FAULTS: dict[str, FaultSpec] = {
             default="16",
             takes_rate=True,
         ),
-        FaultSpec("data-error", DataError, "close 1008 DATA-0000 on the first audio"),
-        FaultSpec("net0000", Net0000, "close 1011 NET-0000 after the first audio"),
+        FaultSpec(
+            "data-error",
+            DataError,
+            "close 1008 DATA-0000 on the first audio",
+            flux="an Error message, then a close without status (Flux's code for undecodable "
+            "audio is undocumented; the lab says UNDECODABLE_AUDIO)",
+        ),
+        FaultSpec(
+            "net0000",
+            Net0000,
+            "close 1011 NET-0000 after the first audio",
+            flux="no NET-0000 is documented for Flux: an Error INTERNAL_SERVER_ERROR, then a "
+            "close without status, as Flux users report a failing stream",
+        ),
         FaultSpec(
             "hostile",
             Hostile,
@@ -145,6 +170,8 @@ FAULTS: dict[str, FaultSpec] = {
             "add an oversized header or frame",
             default="payloads",
             choices=("payloads", "headers", "frame"),
+            flux="payloads in a TurnInfo transcript and Error descriptions; Flux's own close "
+            "carries no status, so no reason either (the idle close still has one)",
         ),
         FaultSpec("tls-expired", TlsExpired, "serve an expired leaf certificate", needs_tls=True),
         FaultSpec(
