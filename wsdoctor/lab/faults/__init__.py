@@ -123,6 +123,7 @@ FAULTS: dict[str, FaultSpec] = {
             "no-finalize-reply",
             NoFinalizeReply,
             "answer Finalize with nothing, as Deepgram may when little audio is buffered",
+            flux="does not apply: Flux has no Finalize (ForceEndTurn is always answered)",
         ),
         FaultSpec("no-pong", NoPong, "do not answer WebSocket pings"),
         FaultSpec(
