@@ -195,3 +195,19 @@ def test_the_apps_key_on_the_command_line_is_masked_in_the_audit_report(serve_la
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert key not in done.stdout + done.stderr
     assert json.loads(done.stdout)["command"].count("app-test") == 0
+
+
+def test_fluxs_close_without_status_reaches_the_app_as_it_came(serve_lab):
+    lab = serve_lab()
+
+    async def scenario(url):
+        flux = url.replace("/v1/listen?", "/v2/listen?model=flux-general-en&")
+        async with connect(flux, additional_headers=AUTH, ping_interval=None) as ws:
+            await ws.send(bytes(3200))
+            await ws.send(CLOSE_STREAM)
+            types = [json.loads(m)["type"] async for m in ws]  # ends cleanly: no exception
+            return types, ws.close_code
+
+    (types, code), (record,) = relayed(lab, scenario)
+    assert types[0] == "Connected" and code == 1005  # an empty close frame, as Flux sends it
+    assert record.server_close_code == 1005 and judge_connection(record, Policy()) == []

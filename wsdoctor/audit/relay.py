@@ -23,7 +23,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from ..deepgram.auth import presented_key
-from ..deepgram.messages import json_object, type_of
+from ..deepgram.closes import NO_STATUS
+from ..deepgram.messages import answers_finalize, json_object, type_of
+from ..lab.wire import close_without_status
 from ..observe.events import Audio, ClientClose, ClientGone, Ping, Text
 from ..observe.observer import ClientObserver
 from ..observe.record import ClientRecord, record_of_upgrade
@@ -218,7 +220,7 @@ class Leg:
 
     def _observe_server(self, message: str) -> None:
         data = json_object(message)
-        replied = bool(data and data.get("from_finalize") is True)
+        replied = data is not None and answers_finalize(data)
         self.observer.server_sent(type_of(data) or "text", self.now(), replied)
 
     async def _end_like_upstream(self) -> None:
@@ -235,6 +237,10 @@ class Leg:
             self.observer.server_closed(rcvd.code, rcvd.reason, self.now())
         record = self.observer.record
         record.tcp_end = record.tcp_end or "close-handshake"
-        if not self.ws.closed:
-            with contextlib.suppress(ConnectionError, RuntimeError):
+        if self.ws.closed:
+            return
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            if rcvd.code == NO_STATUS:  # Flux's own ending: forwarded as it came, no code
+                await close_without_status(self.ws, self.transport)
+            else:
                 await self.ws.close(code=rcvd.code, message=rcvd.reason.encode())

@@ -132,21 +132,10 @@ class Wire:
             await self.ws.close(code=code)
 
     async def _close_without_status(self) -> None:
-        """Send an empty close frame, wait for the client's answer, then end TCP."""
-        await self._send_empty_close()
-        deadline = self.now() + ECHO_TIMEOUT_S
-        while (left := deadline - self.now()) > 0:
-            try:
-                msg = await self.ws.receive(timeout=left)
-            except TimeoutError:
-                break
-            if msg.type == WSMsgType.CLOSE or msg.type in GONE:
-                break
-        self._end_tcp()
+        await close_without_status(self.ws, self.transport, self.now)
 
     async def _send_empty_close(self) -> None:
-        if self.transport is not None and not self.transport.is_closing():
-            await self.ws.send_frame(b"", WSMsgType.CLOSE)
+        await send_empty_close(self.ws, self.transport)
 
     def _end_tcp(self) -> None:
         if self.transport is not None:
@@ -166,6 +155,29 @@ class Wire:
         transport = self.transport
         while transport is not None and not transport.is_closing():
             await asyncio.sleep(EOF_POLL_S)
+
+
+async def send_empty_close(ws: web.WebSocketResponse, transport: asyncio.Transport | None) -> None:
+    if transport is not None and not transport.is_closing():
+        await ws.send_frame(b"", WSMsgType.CLOSE)
+
+
+async def close_without_status(
+    ws: web.WebSocketResponse, transport: asyncio.Transport | None, clock: Clock = time.monotonic
+) -> None:
+    """Send an empty close frame, wait for the client's answer, then end TCP (the WebSocket
+    must have autoclose off). Shared by the lab's Flux streams and the audit relay."""
+    await send_empty_close(ws, transport)
+    deadline = clock() + ECHO_TIMEOUT_S
+    while (left := deadline - clock()) > 0:
+        try:
+            msg = await ws.receive(timeout=left)
+        except TimeoutError:
+            break
+        if msg.type == WSMsgType.CLOSE or msg.type in GONE:
+            break
+    if transport is not None:
+        transport.close()
 
 
 async def serve_stream(
