@@ -13,7 +13,7 @@ QUICK = replace(FAST, quick=True)  # one second of speech
 
 
 def transcript(*faults: str):
-    report = run_against_lab(*faults, only=("transcript",), settings=QUICK)
+    report = run_against_lab(*faults, only=("transcript",), settings=QUICK, idle=5.0)
     return report.entry("transcript").result, report
 
 

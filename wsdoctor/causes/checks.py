@@ -570,6 +570,8 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Network Instability",
         "links": ["troubleshooting"],
         "explains": [
+            "transcript.none",
+            "transcript.control_unanswered",
             "idle_timeout.intermediary_drop",
             "idle_timeout.below_keepalive_interval",
             "keepalive.intermediary_drop",

@@ -51,8 +51,8 @@ def _server_closed(outcome: Outcome) -> Closure:
     Metadata, and a bare 1000 is what a proxy that lost its upstream invents."""
     profile = outcome.profile
     clean = {NORMAL, NO_STATUS} if profile.clean_close_code is None else {NORMAL}
-    if outcome.rcvd_code not in clean:
-        return Closure.SERVER_ERROR
+    if outcome.rcvd_code not in clean or outcome.server_error is not None:
+        return Closure.SERVER_ERROR  # Flux closes a fatal error as it closes a clean end
     if profile.final_message is None or outcome.saw(profile.final_message):
         return Closure.CLEAN
     return Closure.BARE_1000
@@ -74,5 +74,6 @@ def describe(outcome: Outcome) -> str:
     """One human line: the close frames, or what websockets said."""
     if outcome.rcvd_code is not None:
         reason = f" {outcome.rcvd_reason}" if outcome.rcvd_reason else ""
-        return f"server closed {outcome.rcvd_code}{reason}"
+        error = f" after Error {outcome.server_error}" if outcome.server_error else ""
+        return f"server closed {outcome.rcvd_code}{reason}{error}"
     return outcome.message or "connection ended"

@@ -95,7 +95,7 @@ class IdleTimeoutCheck(StreamCheck):
         if closure is Closure.NET0001:
             summary = (
                 f"the server closed the idle stream after {outcome.closed_at_s:.1f} s with "
-                f"1011 NET-0001, as documented: {holding_advice(ctx.profile)}"
+                f"1011 NET-0001, {as_known(ctx)}: {holding_advice(ctx.profile)}"
             )
             return self.noted(SERVER_TIMEOUT, summary, **details)
         if closure is Closure.STILL_OPEN:
@@ -130,6 +130,11 @@ class IdleTimeoutCheck(StreamCheck):
             )
             return self.failed(BELOW_KEEPALIVE_INTERVAL, text, **details)
         return self.failed(INTERMEDIARY_DROP, text, **details)
+
+
+def as_known(ctx: CheckContext) -> str:
+    """How wsdoctor knows the server closes idle streams: Deepgram's docs, or only reports."""
+    return "as documented" if ctx.profile.idle_window_documented else "its idle close"
 
 
 def holding_advice(profile: ApiProfile) -> str:

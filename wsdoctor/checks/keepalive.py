@@ -76,7 +76,7 @@ class KeepaliveCheck(StreamCheck):
                 held = session.closed_at or 0.0
             outcome = await session.outcome()
         closure = classify_close(outcome)
-        what = ctx.profile.keepalive or "ping"
+        what = f"{ctx.profile.keepalive} messages" if ctx.profile.keepalive else "pings"
         measurements = {"held_s": round(held, 3), "keepalive_interval_s": interval}
         details: Details = {
             "measurements": measurements,
@@ -84,10 +84,10 @@ class KeepaliveCheck(StreamCheck):
             "spans": (Span(f"With {what}", round(held, 3)),),
         }
         if held >= hold:
-            text = f"{sent} {what} messages every {interval:g} s held the stream for {hold:g} s"
+            text = f"{sent} {what} every {interval:g} s held the stream for {hold:g} s"
             return self.passed(text + unreached(ctx, hold), **details)
         if closure is Closure.NET0001:
-            text = f"NET-0001 after {held:.1f} s although {sent} {what} messages were sent"
+            text = f"NET-0001 after {held:.1f} s although {sent} {what} were sent"
             return self.failed(NOT_HONOURED, text, **details)
         if closure is Closure.SERVER_ERROR:
             text = f"the server ended the stream ({describe(outcome)}); see close_frame"

@@ -25,7 +25,7 @@ from ..deepgram import flux, messages
 from ..model import CheckResult, Finding, Level, Span
 from ..net.session import LiveSession
 from ..plugin import StreamCheck
-from .closure import describe
+from .closure import Closure, classify_close, describe
 
 NO_TRANSCRIPT = "transcript.none"
 UNANSWERED = "transcript.control_unanswered"
@@ -65,6 +65,8 @@ class TranscriptCheck(StreamCheck):
             else:
                 findings += await force_end_turn(session, timings)
                 findings += await configure(session, timings)
+            if not session.is_open and not await idled_out(session):
+                return await self._ended_early(session)  # a drop or error: others explain it
             if session.is_open:
                 await session.send_control(session.profile.close_request)
                 await session.wait_closed(ANSWER_S)
@@ -93,6 +95,11 @@ class TranscriptCheck(StreamCheck):
             f"request ({describe(outcome)}); see close_frame and stability"
         )
         return self.warned(STREAM_ENDED, text, evidence=outcome.evidence())
+
+
+async def idled_out(session: LiveSession) -> bool:
+    """The server closed for idleness while the answer was awaited: the silence is real."""
+    return classify_close(await session.outcome()) is Closure.NET0001
 
 
 async def ask(

@@ -52,6 +52,7 @@ NO_ACTIVE_TURN = "FORCE_END_TURN_NO_ACTIVE_TURN"  # the Warning for ForceEndTurn
 # codes Flux sends for undecodable audio or an unknown message is not documented.
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
+MAX_ERROR_CHARS = 200
 MAX_TYPE_CHARS = 40  # a hostile server's type is cut before it reaches a report
 
 
@@ -107,3 +108,10 @@ def answers_force_end_turn(message: Mapping[str, Any]) -> bool:
 
 def answers_configure(message: Mapping[str, Any]) -> bool:
     return message.get("type") in (CONFIGURE_SUCCESS, CONFIGURE_FAILURE)
+
+
+def error_text(message: Mapping[str, Any]) -> str:
+    """A fatal Error (or Warning) as one line: its code and description, cut short."""
+    code, description = message.get("code"), message.get("description")
+    text = ": ".join(str(part) for part in (code, description) if part)
+    return (text or "no code or description")[:MAX_ERROR_CHARS]

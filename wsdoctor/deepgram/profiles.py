@@ -33,6 +33,7 @@ class ApiProfile:
     clean_close_code: int | None  # the code of a clean end (None: a close without status)
     empty_frame_closes: bool  # an empty binary frame asks for the end, as close_request does
     unknown_text_is_fatal: bool  # a text frame that is no client message ends the stream
+    error_message: str | None  # the message a fatal error comes in before the close, if any
 
     def knows(self, kind: str | None) -> bool:
         """A control message this API documents (an unknown one is the app's mistake)."""
@@ -67,6 +68,7 @@ V1 = ApiProfile(
     clean_close_code=closes.NORMAL,
     empty_frame_closes=True,  # the legacy CloseStream
     unknown_text_is_fatal=False,
+    error_message=None,  # v1 says it in the close frame's reason
 )
 
 # /v2/listen (Flux, model=flux-general-en or -multi). Sources: Deepgram's Flux docs
@@ -106,6 +108,7 @@ FLUX = ApiProfile(
     clean_close_code=None,
     empty_frame_closes=False,
     unknown_text_is_fatal=True,
+    error_message=messages.ERROR,  # then a close without status, like a clean end
 )
 
 PROFILES = (V1, FLUX)

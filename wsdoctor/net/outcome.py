@@ -27,6 +27,7 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)  # every message, by type
     audio_query_added: str = ""  # what wsdoctor added to a URL that declared no encoding
     profile: ApiProfile = V1  # the API the stream spoke: what a clean end looks like
+    server_error: str | None = None  # a fatal error message's code and description (Flux)
 
     def saw(self, kind: str) -> bool:
         """Whether the server sent a message of this type."""
@@ -40,6 +41,7 @@ class Outcome:
         data = {
             "close_code_received": self.rcvd_code,
             "close_reason_received": self.rcvd_reason,
+            "server_error": self.server_error,
             "close_code_sent": self.sent_code,
             "websockets_says": self.message or None,
             "underlying_error": self.underlying,

@@ -23,7 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from ..audio.pcm import chunked
 from ..audio.plan import plan_audio
 from ..deepgram.auth import authorization
-from ..deepgram.messages import control, json_object, type_of
+from ..deepgram.messages import control, error_text, json_object, type_of
 from ..deepgram.profiles import V1, profile_for
 from ..secret import Secret
 from .arrivals import Arrivals
@@ -70,6 +70,7 @@ class LiveSession:
         self.first_message_at: float | None = None
         self.profile = profile_for(route.target.url) or V1
         self.transcripts = Arrivals()  # the profile's transcript messages (Results, TurnInfo)
+        self.server_error: str | None = None  # Flux: the fatal Error before its close
         self.closed_at: float | None = None
         self.opened_at = 0.0
         self._closed = asyncio.Event()
@@ -168,6 +169,8 @@ class LiveSession:
         kind = "binary" if data is None else (type_of(data) or "text")
         if kind == self.profile.transcript_message:
             self.transcripts.add(at)
+        elif kind == self.profile.error_message and data is not None:
+            self.server_error = error_text(data)
         self.counts[kind] = self.counts.get(kind, 0) + 1
         self.recent.append(kind)
 
@@ -270,6 +273,7 @@ class LiveSession:
             counts=dict(self.counts),
             audio_query_added=self.audio.added,
             profile=self.profile,
+            server_error=self.server_error,
         )
         if self.ws is None or self.is_open:
             return outcome
