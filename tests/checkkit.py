@@ -11,6 +11,8 @@ from wsdoctor.registry import AUTOLOAD_OFF_ENV, Registry
 
 REGISTRY = Registry.discover({AUTOLOAD_OFF_ENV: "1"})  # installed plugins stay out
 FAST = Settings(check_timeout_s=3.0, stability_s=1.5, idle_max_s=4.0, environ={})
+V1_PATH = "ws://127.0.0.1:9/v1/listen"  # the lab serves the path and query given here
+FLUX_PATH = "ws://127.0.0.1:9/v2/listen?model=flux-general-en"
 
 
 def run_against_lab(
@@ -19,9 +21,10 @@ def run_against_lab(
     idle: float = 1.0,
     api_key: str | None = None,
     settings: Settings = FAST,
+    url: str = V1_PATH,
 ) -> Report:
     options = CheckOptions(
-        url="ws://127.0.0.1:9/v1/listen",  # replaced by the lab's URL
+        url=url,  # its host is replaced by the lab's
         api_key=api_key,
         only=only,
         settings=settings,

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import jsonschema
 import pytest
-from checkkit import FAST, run_against_lab, statuses
+from checkkit import FAST, FLUX_PATH, V1_PATH, run_against_lab, statuses
 
 from wsdoctor.checks import stability
 from wsdoctor.report.json import render_json
@@ -113,3 +113,51 @@ def test_without_a_key_the_path_is_proven_and_stream_checks_skip(serve_lab):
         assert report.entry(check_id).result.summary.startswith("needs a working API key")
     assert report.entry("rest").status.value == "pass"
     assert report.root_causes == ()
+
+
+# ----------------------------------------------------------------------- Flux, /v2/listen
+
+
+def test_a_faithful_flux_lab_passes_everything():
+    report = run_against_lab(url=FLUX_PATH)
+    assert report.root_causes == (), statuses(report)
+    assert {s for s in statuses(report).values()} == {"pass", "skip"}
+    transcript = report.entry("transcript").result
+    assert {"force_end_turn_ms", "configure_ms", "first_transcript_ms"} <= set(
+        transcript.measurements
+    )
+    assert report.entry("close_frame").result.summary.startswith("CloseStream -> final TurnInfo")
+
+
+@pytest.mark.parametrize(
+    ("faults", "root_causes"),
+    [
+        (("auth",), ("handshake.unauthorized",)),
+        (("rate-limit",), ("handshake.rate_limited",)),
+        (("upgrade-stripped",), ("handshake.upgrade_rejected",)),
+        (("slow-handshake=6",), ("handshake.timeout",)),
+        (("drop-on-close",), ("close_frame.no_close_frame",)),
+        (("no-close-reply",), ("close_frame.no_close_reply",)),
+        (("data-error",), ("close_frame.unexpected_code",)),
+        (("net0000",), ("close_frame.unexpected_code",)),
+        (("drop-after=0.5",), ("stability.dropped",)),
+        (("reset-after=0.5",), ("stability.dropped",)),
+        (("no-pong",), ("stability.pong_loss",)),
+        (("silent-idle",), ("idle_timeout.silent_drop",)),
+    ],
+)
+def test_each_fault_is_its_own_root_cause_on_flux(faults, root_causes):
+    report = run_against_lab(*faults, settings=FAST, url=FLUX_PATH)
+    assert report.root_causes == root_causes, statuses(report)
+
+
+@pytest.mark.parametrize("url", [V1_PATH, FLUX_PATH], ids=["v1", "flux"])
+def test_a_stalled_stream_is_the_one_root_cause_on_both_apis(url):
+    settings = replace(FAST, stability_s=3.0, transcript_stall_s=1.5)
+    report = run_against_lab("mute-after=1.2", settings=settings, url=url)
+    assert report.root_causes == ("stability.transcripts_stalled",), statuses(report)
+
+
+def test_a_path_deepgram_does_not_serve_is_named_not_blamed_on_a_proxy():
+    report = run_against_lab(only=("handshake",), url="ws://127.0.0.1:9/v3/listen")
+    assert report.root_causes == ("handshake.wrong_path",), statuses(report)

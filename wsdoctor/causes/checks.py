@@ -703,6 +703,7 @@ CAUSES: dict[str, CauseEntry] = {
         "section": "Network Instability",
         "links": ["troubleshooting"],
         "explains": [
+            "keepalive.not_honoured",
             "transcript.none",
             "transcript.control_unanswered",
             "idle_timeout.intermediary_drop",
