@@ -63,6 +63,19 @@ def test_each_fault_is_its_own_root_cause(faults, root_causes):
     assert report.root_causes == root_causes, statuses(report)
 
 
+def test_a_stream_that_stops_transcribing_is_caught_and_a_healthy_one_is_not():
+    settings = replace(FAST, stability_s=3.0, transcript_stall_s=1.5)
+    stalled = run_against_lab("mute-after=1", settings=settings)
+    assert stalled.root_causes == ("stability.transcripts_stalled",), statuses(stalled)
+    result = stalled.entry("stability").result
+    assert result.measurements["longest_transcript_gap_s"] >= 1.5
+    healthy = run_against_lab(only=("stability",), settings=settings).entry("stability").result
+    assert healthy.status.value == "pass", healthy.summary
+    assert 0 < healthy.measurements["first_transcript_ms"] < 1500
+    assert healthy.measurements["longest_transcript_gap_s"] < 1.5
+    assert any(span.label == "First Results" for span in healthy.spans)
+
+
 def test_no_pong_is_caught_within_the_pong_deadline():
     result = run_against_lab("no-pong", only=("stability",)).entry("stability").result
     assert result.status.value == "fail"
